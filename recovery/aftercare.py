@@ -57,12 +57,18 @@ _TOPICS: dict[str, tuple[str, str]] = {
 
 @dataclass(frozen=True, slots=True)
 class Aftercare:
-    """One rule's state at a moment: `until` is when the state ends (local time)."""
+    """One rule's state at a moment, in local time.
+
+    `until` is when the state ends; `avoid_until` is when the advice to avoid the
+    activity ends, if that is still ahead (a sauna is not allowed on the day and then
+    best avoided until day 3).
+    """
 
     topic: str
     title: str
     status: Status
     until: datetime | None
+    avoid_until: datetime | None
     advice: str
 
 
@@ -115,6 +121,7 @@ def aftercare_at(
                 title=translate(title),
                 status=status,
                 until=until,
+                avoid_until=avoid_until if avoid_until and now < avoid_until else None,
                 advice=translate(advice) if advice and advice_holds else "",
             )
         )

@@ -1,0 +1,196 @@
+from functools import cached_property
+from zoneinfo import ZoneInfo, available_timezones
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from recovery.course import Course, CourseError, course_from_dict
+from recovery.days import day_date, day_number
+
+
+def default_time_zone() -> str:
+    return settings.CLINIC_DEFAULT_TIME_ZONE
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in available_timezones():
+        raise ValidationError(
+            _("%(zone)s is not a known time zone."), params={"zone": value}
+        )
+
+
+class Clinic(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(unique=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default=default_time_zone,
+        validators=[validate_time_zone],
+        help_text=_("Days after treatment and aftercare times are counted in this zone."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+
+class StaffMember(models.Model):
+    """A user who works for a clinic; managers also edit courses and see outcomes."""
+
+    class Role(models.TextChoices):
+        CLINICIAN = "clinician", _("Clinician")
+        MANAGER = "manager", _("Clinic manager")
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="staff")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_roles"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.CLINICIAN)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "user"], name="one_role_per_clinic"),
+            models.CheckConstraint(
+                condition=Q(role__in=["clinician", "manager"]), name="staff_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}, {self.clinic})"
+
+
+class Procedure(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def current_course(self) -> "CourseVersion":
+        """Return the newest course version; raise CourseVersion.DoesNotExist if none."""
+        return self.course_versions.latest("version")
+
+
+class CourseVersion(models.Model):
+    """One version of a procedure's expected course; never edited once saved.
+
+    Editing a course creates a new version, so every treatment keeps being judged
+    against the version in force when it was performed.
+    """
+
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.PROTECT, related_name="course_versions"
+    )
+    version = models.PositiveIntegerField()
+    definition = models.JSONField(
+        help_text=_("Bands per symptom and day, rule parameters and aftercare.")
+    )
+    note = models.CharField(_("what changed"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["procedure", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procedure", "version"], name="one_number_per_course_version"
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="version_from_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure} v{self.version}"
+
+    def clean(self) -> None:
+        try:
+            course_from_dict(self.definition, procedure="-", version=1)
+        except CourseError as error:
+            raise ValidationError({"definition": str(error)}) from error
+
+    @cached_property
+    def course(self) -> Course:
+        return course_from_dict(
+            self.definition, procedure=self.procedure.name, version=self.version
+        )
+
+
+class TreatmentQuerySet(models.QuerySet):
+    def for_patient(self, user) -> "TreatmentQuerySet":
+        return self.filter(patient=user)
+
+    def for_staff(self, user) -> "TreatmentQuerySet":
+        return self.filter(
+            clinic__in=StaffMember.objects.filter(user=user).values("clinic")
+        )
+
+    def visible_to(self, user) -> "TreatmentQuerySet":
+        """The patient's own treatments and those of the clinics the user works for."""
+        if not user.is_authenticated:
+            return self.none()
+        clinics = StaffMember.objects.filter(user=user).values("clinic")
+        return self.filter(Q(patient=user) | Q(clinic__in=clinics))
+
+
+class Treatment(models.Model):
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="treatments")
+    patient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="treatments"
+    )
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT)
+    course_version = models.ForeignKey(
+        CourseVersion,
+        on_delete=models.PROTECT,
+        help_text=_("The course in force when the treatment was performed."),
+    )
+    performed_at = models.DateTimeField(_("performed at"))
+    practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="treatments_performed",
+        null=True,
+        blank=True,
+    )
+    needle_depth_mm = models.DecimalField(
+        _("needle depth (mm)"), max_digits=3, decimal_places=2, null=True, blank=True
+    )
+    anaesthesia = models.BooleanField(_("surface anaesthesia"), default=False)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TreatmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-performed_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(needle_depth_mm__isnull=True)
+                | Q(needle_depth_mm__gte=0.1, needle_depth_mm__lte=3),
+                name="needle_depth_in_range",
+            )
+        ]
+        indexes = [models.Index(fields=["patient", "-performed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.procedure} for {self.patient} on {self.performed_at:%Y-%m-%d}"
+
+    def day_number(self, at) -> int:
+        """Return the day after treatment that the aware datetime `at` falls on."""
+        return day_number(performed_at=self.performed_at, at=at, zone=self.clinic.zone)
+
+    def date_of_day(self, day: int):
+        return day_date(performed_at=self.performed_at, day=day, zone=self.clinic.zone)

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from clinic import views
+
+app_name = "clinic"
+urlpatterns = [
+    path("", views.treatment_list, name="treatment_list"),
+    path("treatments/new/", views.treatment_new, name="treatment_new"),
+    path("treatments/<int:pk>/", views.treatment_detail, name="treatment_detail"),
+]

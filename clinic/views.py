@@ -1,0 +1,76 @@
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from clinic.forms import TreatmentForm
+from clinic.models import StaffMember, Treatment
+from clinic.services import TreatmentError, invitation_path, treatment_create
+
+
+def staff_required(view):
+    """Clinic staff only; anyone else gets a 404, so staff pages are not even hinted at."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not StaffMember.objects.filter(user=request.user).exists():
+            raise Http404("Not a staff page for this user.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@staff_required
+@require_GET
+def treatment_list(request):
+    treatments = Treatment.objects.for_staff(request.user).select_related(
+        "patient", "procedure", "clinic"
+    )
+    page = Paginator(treatments, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "clinic/treatment_list.html", {"page": page, "now": timezone.now()}
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def treatment_new(request):
+    form = TreatmentForm(request.POST or None, staff_user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            treatment = treatment_create(**form.cleaned_data)
+        except TreatmentError as error:
+            form.add_error("patient_email", str(error))
+        else:
+            messages.success(
+                request, _("Treatment created. Send the patient the link below.")
+            )
+            return redirect("clinic:treatment_detail", pk=treatment.pk)
+    return render(request, "clinic/treatment_form.html", {"form": form})
+
+
+@staff_required
+@require_GET
+def treatment_detail(request, pk: int):
+    treatment = get_object_or_404(
+        Treatment.objects.for_staff(request.user).select_related(
+            "patient", "procedure", "clinic", "course_version", "practitioner"
+        ),
+        pk=pk,
+    )
+    timezone.activate(treatment.clinic.zone)
+    invitation = None
+    if not treatment.patient.has_usable_password():
+        invitation = request.build_absolute_uri(invitation_path(treatment.patient))
+    return render(
+        request,
+        "clinic/treatment_detail.html",
+        {"treatment": treatment, "invitation": invitation, "now": timezone.now()},
+    )

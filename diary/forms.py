@@ -1,0 +1,143 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Field, Layout
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from diary.models import Photo
+from diary.photos import PhotoError, prepare_photo
+from recovery.scales import BRUISING, PAIN, PEELING, REDNESS, WARNING_SIGNS, Symptom
+
+MAX_PHOTOS_PER_ENTRY_SAVE = 6
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """A file field that takes several files (Django's documented pattern)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+def _scale_field(symptom: Symptom, help_text: str = "") -> forms.TypedChoiceField:
+    if symptom.maximum == 4:
+        choices = [
+            (g.value, f"{g.value} · {_(g.word)} — {_(g.description)}")
+            for g in symptom.grades
+        ]
+    else:
+        choices = [(value, str(value)) for value in range(symptom.maximum + 1)]
+    return forms.TypedChoiceField(
+        label=gettext_lazy(symptom.label),
+        choices=choices,
+        coerce=int,
+        widget=forms.RadioSelect(attrs={"class": "btn-check"}),
+        help_text=help_text,
+        error_messages={"required": gettext_lazy("Please choose one.")},
+    )
+
+
+class EntryForm(forms.Form):
+    """One day's diary entry: the four scores, bleeding, warning signs, note, photos."""
+
+    redness = _scale_field(REDNESS)
+    bruising = _scale_field(
+        BRUISING,
+        gettext_lazy("Dark-red dots or patches under the skin (internal bleeding)."),
+    )
+    peeling = _scale_field(PEELING)
+    pain = _scale_field(
+        PAIN,
+        gettext_lazy(
+            "0 no pain, 10 the worst imaginable. Burning and tingling count as pain."
+        ),
+    )
+    bleeding = forms.TypedChoiceField(
+        label=gettext_lazy("Bleeding or oozing"),
+        choices=[("no", gettext_lazy("No")), ("yes", gettext_lazy("Yes"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect(attrs={"class": "btn-check"}),
+        error_messages={"required": gettext_lazy("Please choose yes or no.")},
+    )
+    warning_signs = forms.MultipleChoiceField(
+        label=gettext_lazy("Do you have any of these?"),
+        choices=[(sign.code, gettext_lazy(sign.label)) for sign in WARNING_SIGNS],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Anything else you want your clinic to know?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+    photo_view = forms.ChoiceField(
+        label=gettext_lazy("Which view do the photos show?"),
+        choices=Photo.View.choices,
+        initial=Photo.View.FRONT,
+    )
+    photos = MultipleFileField(
+        label=gettext_lazy("Photos"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/*,.heic,.heif"}),
+        help_text=gettext_lazy(
+            "Same place, same light, no filter. JPEG, PNG, HEIC or WebP, up to 25 MB each."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field("redness", template="diary/fields/scale.html"),
+            Field("bruising", template="diary/fields/scale.html"),
+            Field("peeling", template="diary/fields/scale.html"),
+            Field("pain", template="diary/fields/scale.html"),
+            Field("bleeding", template="diary/fields/scale.html"),
+            "warning_signs",
+            "note",
+            "photos",
+            "photo_view",
+        )
+
+    def clean_photos(self):
+        files = self.cleaned_data["photos"]
+        if len(files) > MAX_PHOTOS_PER_ENTRY_SAVE:
+            raise forms.ValidationError(
+                _("Please add at most %(n)d photos at a time.")
+                % {"n": MAX_PHOTOS_PER_ENTRY_SAVE}
+            )
+        prepared, errors = [], []
+        for upload in files:
+            if upload.size > settings.PHOTO_MAX_BYTES:
+                errors.append(
+                    _("“%(name)s” is larger than %(limit)s.")
+                    % {
+                        "name": upload.name,
+                        "limit": filesizeformat(settings.PHOTO_MAX_BYTES),
+                    }
+                )
+                continue
+            try:
+                prepared.append(prepare_photo(upload))
+            except PhotoError as error:
+                errors.append(f"“{upload.name}”: {error}")
+        if errors:
+            errors.append(
+                _(
+                    "Your other answers are kept: choose the photo again, or save without it."
+                )
+            )
+            raise forms.ValidationError(errors)
+        return prepared

@@ -1,0 +1,157 @@
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from clinic.models import CourseVersion, StaffMember, Treatment
+from recovery.judge import Observation
+from recovery.scales import WARNING_SIGNS
+
+
+class Status(models.TextChoices):
+    NORMAL = "normal", _("Usual for this day")
+    REVIEW = "review", _("For review")
+    URGENT = "urgent", _("Urgent")
+
+
+class EntryQuerySet(models.QuerySet):
+    def for_patient(self, user) -> "EntryQuerySet":
+        return self.filter(treatment__patient=user)
+
+    def for_staff(self, user) -> "EntryQuerySet":
+        clinics = StaffMember.objects.filter(user=user).values("clinic")
+        return self.filter(treatment__clinic__in=clinics)
+
+
+class Entry(models.Model):
+    """What a patient logged for one day after one treatment.
+
+    `day` is the day the entry describes (0 = the treatment's day); `recorded_at` is
+    when it was last saved, which may be later when a missed day is filled in.
+    """
+
+    treatment = models.ForeignKey(
+        Treatment, on_delete=models.CASCADE, related_name="entries"
+    )
+    day = models.PositiveSmallIntegerField(_("day after treatment"))
+    redness = models.PositiveSmallIntegerField(_("redness"))
+    bruising = models.PositiveSmallIntegerField(_("bruising"))
+    peeling = models.PositiveSmallIntegerField(_("peeling"))
+    pain = models.PositiveSmallIntegerField(_("pain"))
+    bleeding = models.BooleanField(_("bleeding or oozing"), default=False)
+    warning_signs = models.JSONField(_("warning signs"), default=list, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.NORMAL)
+    course_version = models.ForeignKey(CourseVersion, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    objects = EntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["treatment", "day"]
+        verbose_name_plural = _("entries")
+        constraints = [
+            models.UniqueConstraint(fields=["treatment", "day"], name="one_entry_per_day"),
+            models.CheckConstraint(
+                condition=Q(redness__lte=4, bruising__lte=4, peeling__lte=4, pain__lte=10),
+                name="entry_values_on_scale",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="entry_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Day {self.day} of {self.treatment}"
+
+    def observation(self) -> Observation:
+        return Observation(
+            day=self.day,
+            redness=self.redness,
+            bruising=self.bruising,
+            peeling=self.peeling,
+            pain=self.pain,
+            bleeding=self.bleeding,
+            warning_signs=frozenset(self.warning_signs),
+        )
+
+    @property
+    def warning_sign_labels(self) -> list[str]:
+        return [str(s.label) for s in WARNING_SIGNS if s.code in self.warning_signs]
+
+
+class Flag(models.Model):
+    """One reason an entry needs a clinician's eye, with the explanation shown to all."""
+
+    class Level(models.TextChoices):
+        REVIEW = "review", _("Review")
+        URGENT = "urgent", _("Urgent")
+
+    class Rule(models.TextChoices):
+        ABOVE_BAND = "above_band", _("Above the expected range")
+        WORSENING = "worsening", _("Worsening")
+        NOT_RESOLVING = "not_resolving", _("Not resolving")
+        BLEEDING = "bleeding", _("Bleeding after day 0")
+        WARNING_SIGN = "warning_sign", _("Warning sign")
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="flags")
+    symptom = models.CharField(max_length=32)
+    level = models.CharField(max_length=10, choices=Level.choices)
+    rule = models.CharField(max_length=20, choices=Rule.choices)
+    observed = models.PositiveSmallIntegerField(null=True, blank=True)
+    expected_low = models.PositiveSmallIntegerField(null=True, blank=True)
+    expected_upper = models.PositiveSmallIntegerField(null=True, blank=True)
+    message = models.TextField()
+    course_version = models.ForeignKey(CourseVersion, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["entry", "-level", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level__in=["review", "urgent"]), name="flag_level_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    rule__in=[
+                        "above_band",
+                        "worsening",
+                        "not_resolving",
+                        "bleeding",
+                        "warning_sign",
+                    ]
+                ),
+                name="flag_rule_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()}: {self.symptom} on day {self.entry.day}"
+
+
+class Photo(models.Model):
+    """A re-encoded photo (no metadata) and its thumbnail, under random file names."""
+
+    class View(models.TextChoices):
+        FRONT = "front", _("Front")
+        LEFT = "left", _("Left side")
+        RIGHT = "right", _("Right side")
+        OTHER = "other", _("Other")
+
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="photos")
+    view = models.CharField(max_length=10, choices=View.choices, default=View.OTHER)
+    image = models.FileField(max_length=200)
+    thumbnail = models.FileField(max_length=200)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    taken_at = models.DateTimeField(null=True, blank=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["entry", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Photo {self.key} ({self.get_view_display()})"

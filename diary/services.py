@@ -1,0 +1,115 @@
+"""Writes on the patient's side that span several models and files."""
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from clinic.models import Treatment
+from diary.models import Entry, Flag, Photo
+from diary.photos import PreparedPhoto
+from recovery.judge import judge
+
+
+@dataclass(frozen=True, slots=True)
+class EntryValues:
+    redness: int
+    bruising: int
+    peeling: int
+    pain: int
+    bleeding: bool
+    warning_signs: Sequence[str]
+    note: str = ""
+
+
+def entry_record(
+    *,
+    treatment: Treatment,
+    day: int,
+    values: EntryValues,
+    photos: Sequence[PreparedPhoto] = (),
+    photo_view: str = Photo.View.OTHER,
+    recorded_at: datetime,
+) -> Entry:
+    """Create or update the treatment's entry for `day`, judge it, and store its flags
+    and photos in one transaction; return the entry.
+
+    Photo files are written before the commit and deleted again if anything fails, so
+    no file is left without its row. Raises ObservationError on values off their scale.
+    """
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            entry = (
+                Entry.objects.select_for_update()
+                .filter(treatment=treatment, day=day)
+                .first()
+            ) or Entry(
+                treatment=treatment, day=day, course_version=treatment.course_version
+            )
+            for field in ("redness", "bruising", "peeling", "pain", "bleeding", "note"):
+                setattr(entry, field, getattr(values, field))
+            entry.warning_signs = sorted(set(values.warning_signs))
+            entry.recorded_at = recorded_at
+            entry.course_version = treatment.course_version
+            earlier = [e.observation() for e in treatment.entries.filter(day__lt=day)]
+            verdict = judge(
+                entry.observation(),
+                course=treatment.course_version.course,
+                earlier=earlier,
+                translate=gettext,
+            )
+            entry.status = verdict.status.value
+            entry.save()
+            entry.flags.all().delete()
+            Flag.objects.bulk_create(
+                Flag(
+                    entry=entry,
+                    symptom=flag.symptom,
+                    level=flag.level.value,
+                    rule=flag.rule.value,
+                    observed=flag.observed,
+                    expected_low=flag.expected_low,
+                    expected_upper=flag.expected_upper,
+                    message=flag.message,
+                    course_version=treatment.course_version,
+                )
+                for flag in verdict.flags
+            )
+            for prepared in photos:
+                _photo_store(
+                    entry, prepared, photo_view, written, zone=treatment.clinic.zone
+                )
+    except BaseException:
+        for name in written:
+            default_storage.delete(name)
+        raise
+    return entry
+
+
+def _photo_store(
+    entry: Entry, prepared: PreparedPhoto, view: str, written: list[str], *, zone
+) -> None:
+    key = uuid.uuid4()
+    names = []
+    for suffix, content in (("", prepared.image), ("-thumb", prepared.thumbnail)):
+        name = default_storage.save(f"photos/{key.hex}{suffix}.jpg", ContentFile(content))
+        written.append(name)
+        names.append(name)
+    taken_at = prepared.taken_at
+    Photo.objects.create(
+        key=key,
+        entry=entry,
+        view=view,
+        image=names[0],
+        thumbnail=names[1],
+        width=prepared.width,
+        height=prepared.height,
+        taken_at=timezone.make_aware(taken_at, zone) if taken_at else None,
+    )

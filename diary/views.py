@@ -1,0 +1,185 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.files.storage import default_storage
+from django.db.models import Count, Max, Prefetch
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from clinic.models import StaffMember, Treatment
+from diary.charts import symptom_chart_svg
+from diary.forms import EntryForm
+from diary.models import Entry, Flag, Photo
+from diary.services import EntryValues, entry_record
+from recovery.aftercare import aftercare_at
+from recovery.judge import usual_for_day
+from recovery.scales import SYMPTOMS, SYMPTOMS_BY_CODE
+
+TREATMENT_RELATED = ("clinic", "procedure", "course_version__procedure", "patient")
+ENTRY_PREFETCH = (
+    Prefetch("flags", queryset=Flag.objects.order_by("-level", "id")),
+    Prefetch("photos", queryset=Photo.objects.order_by("uploaded_at", "id")),
+)
+
+
+def _treatment(queryset, pk: int) -> Treatment:
+    """Fetch a treatment the user may see (404 otherwise) and show times in its zone."""
+    treatment = get_object_or_404(queryset.select_related(*TREATMENT_RELATED), pk=pk)
+    timezone.activate(treatment.clinic.zone)
+    return treatment
+
+
+@require_GET
+def home(request):
+    if not request.user.is_authenticated:
+        return redirect("login")
+    if StaffMember.objects.filter(user=request.user).exists():
+        return redirect("clinic:treatment_list")
+    return redirect("diary:today")
+
+
+@login_required
+@require_GET
+def today(request):
+    """The patient's current treatment (the latest already performed), on today's day."""
+    treatment = (
+        Treatment.objects.for_patient(request.user)
+        .filter(performed_at__lte=timezone.now())
+        .select_related(*TREATMENT_RELATED)
+        .first()
+    )
+    if treatment is None:
+        return render(request, "diary/no_treatment.html")
+    timezone.activate(treatment.clinic.zone)
+    return _day_page(request, treatment, treatment.day_number(timezone.now()))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_day(request, pk: int, day: int):
+    treatment = _treatment(Treatment.objects.for_patient(request.user), pk)
+    if not 0 <= day <= treatment.day_number(timezone.now()):
+        raise Http404("Entries can be made from the day of treatment up to today.")
+    return _day_page(request, treatment, day)
+
+
+def _day_page(request, treatment: Treatment, day: int):
+    """Today (or a missed day): what is usual, the aftercare now, the entry and its form."""
+    entry = treatment.entries.prefetch_related(*ENTRY_PREFETCH).filter(day=day).first()
+    form = EntryForm(initial=_initial(entry))
+    if request.method == "POST":
+        form = EntryForm(request.POST, request.FILES)
+        if form.is_valid():
+            _record(treatment, day, form)
+            messages.success(request, _("Saved. Thank you!"))
+            return redirect(request.path)
+    now = timezone.now()
+    today_day = treatment.day_number(now)
+    course = treatment.course_version.course
+    logged_days = set(treatment.entries.values_list("day", flat=True))
+    return render(request, "diary/entry_day.html", {
+        "treatment": treatment, "day": day, "is_today": day == today_day, "entry": entry,
+        "form": form, "usual": usual_for_day(course=course, day=day, translate=_),
+        "aftercare": aftercare_at(course.aftercare, performed_at=treatment.performed_at,
+                                  now=now, zone=treatment.clinic.zone, translate=_),
+        "missed_days": [d for d in range(today_day) if d not in logged_days],
+        "day_date": treatment.date_of_day(day),
+    })  # fmt: skip
+
+
+def _initial(entry: Entry | None) -> dict:
+    if entry is None:
+        return {}
+    return {
+        "redness": entry.redness, "bruising": entry.bruising, "peeling": entry.peeling,
+        "pain": entry.pain, "bleeding": "yes" if entry.bleeding else "no",
+        "warning_signs": entry.warning_signs, "note": entry.note,
+    }  # fmt: skip
+
+
+def _record(treatment: Treatment, day: int, form: EntryForm) -> Entry:
+    data = form.cleaned_data
+    values = EntryValues(
+        **{name: data[name] for name in ("redness", "bruising", "peeling", "pain")},
+        bleeding=data["bleeding"],
+        warning_signs=data["warning_signs"],
+        note=data["note"],
+    )
+    return entry_record(
+        treatment=treatment,
+        day=day,
+        values=values,
+        photos=data["photos"],
+        photo_view=data["photo_view"],
+        recorded_at=timezone.now(),
+    )
+
+
+@login_required
+@require_GET
+def treatment_list(request):
+    treatments = Treatment.objects.for_patient(request.user).select_related("procedure")
+    return render(request, "diary/treatment_list.html", {"treatments": treatments})
+
+
+@login_required
+@require_GET
+def history(request, pk: int):
+    treatment = _treatment(Treatment.objects.visible_to(request.user), pk)
+    entries = treatment.entries.prefetch_related(*ENTRY_PREFETCH)
+    return render(request, "diary/history.html", {
+        "treatment": treatment, "entries": entries, "symptoms": SYMPTOMS,
+        "is_patient": treatment.patient_id == request.user.pk,
+    })  # fmt: skip
+
+
+@login_required
+@require_GET
+def chart(request, pk: int, symptom: str):
+    """The SVG chart of one symptom, cached until the treatment's entries change."""
+    treatment = _treatment(Treatment.objects.visible_to(request.user), pk)
+    if symptom not in SYMPTOMS_BY_CODE:
+        raise Http404("No such symptom.")
+    stamp = treatment.entries.aggregate(n=Count("id"), last=Max("recorded_at"))
+    key = f"chart:{treatment.pk}:{symptom}:{stamp['n']}:{stamp['last']}:{request.LANGUAGE_CODE}"
+    svg = cache.get(key)
+    if svg is None:
+        svg = _chart(treatment, SYMPTOMS_BY_CODE[symptom])
+        cache.set(key, svg, timeout=24 * 3600)
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def _chart(treatment: Treatment, symptom) -> bytes:
+    rows = treatment.entries.values_list("day", symptom.code, "status")
+    points = [(day, value, status != "normal") for day, value, status in rows]
+    last_day = max([14, treatment.day_number(timezone.now())] + [p[0] for p in points])
+    labels = {
+        "title": _(symptom.label), "x": _("Day after treatment"),
+        "normal": _("within the expected range"), "typical": _("usual"),
+        "values": _("your entries"), "flagged": _("flagged"),
+    }  # fmt: skip
+    return symptom_chart_svg(
+        course=treatment.course_version.course,
+        symptom=symptom,
+        points=points,
+        last_day=min(last_day, 60),
+        labels=labels,
+    )
+
+
+@login_required
+@require_GET
+def photo(request, key, size: str):
+    """A photo, only for its patient and the staff of the treatment's clinic."""
+    visible = Treatment.objects.visible_to(request.user)
+    photo = get_object_or_404(Photo.objects.filter(entry__treatment__in=visible), key=key)
+    name = photo.thumbnail.name if size == "thumbnail" else photo.image.name
+    response = FileResponse(default_storage.open(name), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
