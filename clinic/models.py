@@ -32,6 +32,12 @@ class Clinic(models.Model):
         validators=[validate_time_zone],
         help_text=_("Days after treatment and aftercare times are counted in this zone."),
     )
+    phone = models.CharField(
+        _("phone"),
+        max_length=40,
+        blank=True,
+        help_text=_("Shown to patients with urgent signs."),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from clinic.forms import TreatmentForm
 from clinic.models import StaffMember, Treatment
 from clinic.services import TreatmentError, invitation_path, treatment_create
+from recovery.scales import SYMPTOMS
 
 
 def staff_required(view):
@@ -72,5 +73,11 @@ def treatment_detail(request, pk: int):
     return render(
         request,
         "clinic/treatment_detail.html",
-        {"treatment": treatment, "invitation": invitation, "now": timezone.now()},
+        {
+            "treatment": treatment,
+            "invitation": invitation,
+            "symptoms": SYMPTOMS,
+            "entries": treatment.entries.with_details(),
+            "day_today": treatment.day_number(timezone.now()),
+        },
     )

@@ -23,6 +23,13 @@ class EntryQuerySet(models.QuerySet):
         clinics = StaffMember.objects.filter(user=user).values("clinic")
         return self.filter(treatment__clinic__in=clinics)
 
+    def with_details(self) -> "EntryQuerySet":
+        """Entries with their flags (most urgent first) and photos: three queries in all."""
+        return self.prefetch_related(
+            models.Prefetch("flags", queryset=Flag.objects.order_by("-level", "id")),
+            models.Prefetch("photos", queryset=Photo.objects.order_by("uploaded_at", "id")),
+        )
+
 
 class Entry(models.Model):
     """What a patient logged for one day after one treatment.

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.files.storage import default_storage
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Count, Max
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,17 +12,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from clinic.models import StaffMember, Treatment
 from diary.charts import symptom_chart_svg
 from diary.forms import EntryForm
-from diary.models import Entry, Flag, Photo
+from diary.models import Entry, Photo
 from diary.services import EntryValues, entry_record
 from recovery.aftercare import aftercare_at
 from recovery.judge import usual_for_day
 from recovery.scales import SYMPTOMS, SYMPTOMS_BY_CODE
 
 TREATMENT_RELATED = ("clinic", "procedure", "course_version__procedure", "patient")
-ENTRY_PREFETCH = (
-    Prefetch("flags", queryset=Flag.objects.order_by("-level", "id")),
-    Prefetch("photos", queryset=Photo.objects.order_by("uploaded_at", "id")),
-)
 
 
 def _treatment(queryset, pk: int) -> Treatment:
@@ -68,7 +64,7 @@ def entry_day(request, pk: int, day: int):
 
 def _day_page(request, treatment: Treatment, day: int):
     """Today (or a missed day): what is usual, the aftercare now, the entry and its form."""
-    entry = treatment.entries.prefetch_related(*ENTRY_PREFETCH).filter(day=day).first()
+    entry = treatment.entries.with_details().filter(day=day).first()
     form = EntryForm(initial=_initial(entry))
     if request.method == "POST":
         form = EntryForm(request.POST, request.FILES)
@@ -129,7 +125,7 @@ def treatment_list(request):
 @require_GET
 def history(request, pk: int):
     treatment = _treatment(Treatment.objects.visible_to(request.user), pk)
-    entries = treatment.entries.prefetch_related(*ENTRY_PREFETCH)
+    entries = treatment.entries.with_details()
     return render(request, "diary/history.html", {
         "treatment": treatment, "entries": entries, "symptoms": SYMPTOMS,
         "is_patient": treatment.patient_id == request.user.pk,

@@ -22,6 +22,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=200, verbose_name='name')),
                 ('slug', models.SlugField(unique=True)),
                 ('time_zone', models.CharField(default=clinic.models.default_time_zone, help_text='Days after treatment and aftercare times are counted in this zone.', max_length=64, validators=[clinic.models.validate_time_zone], verbose_name='time zone')),
+                ('phone', models.CharField(blank=True, help_text='Shown to patients with urgent signs.', max_length=40, verbose_name='phone')),
             ],
             options={
                 'ordering': ['name'],

@@ -1,0 +1,151 @@
+"""Demo data for `make run`: one clinic in Tokyo, its staff and four patients.
+
+The patients' treatments were 0, 2, 5 and 12 days ago; their entries follow the
+usual course, except Chika's, whose redness rises again on day 5 (flagged).
+"""
+
+import io
+import random
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from PIL import Image, ImageDraw, ImageFilter
+
+from clinic.models import Clinic, Procedure, StaffMember
+from clinic.services import treatment_create
+from diary.photos import prepare_photo
+from diary.services import EntryValues, entry_record
+
+DEMO_PASSWORD = "velvet-demo-2026"  # noqa: S105 (demo accounts on a local machine)
+CLINIC_SLUG = "smart-skin-demo"
+
+PATIENTS = [
+    # email, name, days since treatment, days left out of the diary
+    ("aiko@demo.test", "Aiko Tanaka", 0, {0}),
+    ("ben@demo.test", "Ben Carter", 2, {2}),
+    ("chika@demo.test", "Chika Mori", 5, set()),
+    ("daniel@demo.test", "Daniel Weber", 12, {7, 12}),
+]
+# Usual values for days 0..14: redness, bruising, peeling, pain.
+USUAL = [
+    (3, 1, 0, 5), (3, 2, 0, 2), (2, 2, 1, 1), (2, 2, 1, 1), (2, 1, 2, 0),
+    (1, 1, 2, 0), (1, 1, 2, 0), (1, 0, 1, 0), (1, 0, 1, 0), (0, 0, 1, 0),
+    (0, 0, 0, 0), (0, 0, 0, 0), (0, 0, 0, 0), (0, 0, 0, 0), (0, 0, 0, 0),
+]  # fmt: skip
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    staff = [
+        ("clinician", "clinician@demo.test", DEMO_PASSWORD),
+        ("clinic manager (also /admin/)", "manager@demo.test", DEMO_PASSWORD),
+    ]
+    patients = [
+        (f"patient, day {days} after treatment", email, DEMO_PASSWORD)
+        for email, _name, days, _missed in PATIENTS
+    ]
+    return staff + patients
+
+
+def demo_load(*, now: datetime) -> bool:
+    """Create the demo clinic, staff, patients and entries; return False if they exist."""
+    if Clinic.objects.filter(slug=CLINIC_SLUG).exists():
+        return False
+    with transaction.atomic():
+        clinic = Clinic.objects.create(
+            name="Smart Skin Clinic (demo)",
+            slug=CLINIC_SLUG,
+            time_zone="Asia/Tokyo",
+            phone="+81 3-0000-0000",
+        )
+        clinician = _staff(clinic, "clinician@demo.test", "Dr Yui Sato", "clinician")
+        _staff(clinic, "manager@demo.test", "Kenji Ito", "manager")
+        velvet = Procedure.objects.get(slug="velvet-skin")
+        for email, name, days, missed in PATIENTS:
+            _patient(clinic, velvet, clinician, email, name, days, missed, now)
+    return True
+
+
+def _staff(clinic: Clinic, email: str, name: str, role: str):
+    first, _space, last = name.partition(" ")
+    user = get_user_model().objects.create_user(
+        username=email, email=email, password=DEMO_PASSWORD, first_name=first, last_name=last
+    )
+    StaffMember.objects.create(clinic=clinic, user=user, role=role)
+    if role == "manager":
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+        group, _created = Group.objects.get_or_create(name="Clinic managers")
+        group.permissions.set(
+            Permission.objects.filter(
+                content_type__app_label="clinic",
+                codename__in=["view_procedure", "change_procedure", "view_courseversion"],
+            )
+        )
+        user.groups.add(group)
+    return user
+
+
+def _patient(clinic, procedure, practitioner, email, name, days, missed, now):
+    zone = clinic.zone
+    local_day = (now.astimezone(zone) - timedelta(days=days)).date()
+    performed_at = datetime.combine(local_day, time(10, 30), tzinfo=zone)
+    if performed_at > now:  # before 10:30 in Tokyo: the day-0 treatment was at midnight
+        performed_at = datetime.combine(local_day, time(0, 5), tzinfo=zone)
+    treatment = treatment_create(
+        clinic=clinic,
+        patient_name=name,
+        patient_email=email,
+        procedure=procedure,
+        performed_at=performed_at,
+        practitioner=practitioner,
+        needle_depth_mm=Decimal("0.50"),
+        anaesthesia=True,
+    )
+    treatment.patient.set_password(DEMO_PASSWORD)
+    treatment.patient.save(update_fields=["password"])
+    rng = random.Random(email)
+    for day in range(days + 1):
+        if day in missed:
+            continue
+        redness, bruising, peeling, pain = USUAL[min(day, 14)]
+        note = ""
+        if email.startswith("chika") and day == 5:
+            redness, pain, note = 4, 3, "It looks redder again today and feels warm."
+        values = EntryValues(
+            redness=redness,
+            bruising=bruising,
+            peeling=peeling,
+            pain=pain,
+            bleeding=day == 0,
+            warning_signs=[],
+            note=note,
+        )
+        photos = [prepare_photo(_skin_photo(redness, bruising, rng))] if day % 2 == 0 else []
+        recorded = min(now, datetime.combine(local_day + timedelta(days=day), time(21), zone))
+        entry_record(
+            treatment=treatment,
+            day=day,
+            values=values,
+            photos=photos,
+            photo_view="front",
+            recorded_at=recorded,
+        )
+
+
+def _skin_photo(redness: int, bruising: int, rng: random.Random) -> io.BytesIO:
+    """A made-up cheek: skin tone reddened by `redness`, with `bruising` dark dots."""
+    image = Image.new("RGB", (600, 800), (226, 188, 165))
+    draw = ImageDraw.Draw(image)
+    tint = (226 - 8 * redness, 188 - 22 * redness, 165 - 18 * redness)
+    draw.ellipse((80, 120, 520, 700), fill=tint)
+    for _dot in range(bruising * 25):
+        x, y = rng.randint(140, 460), rng.randint(200, 620)
+        r = rng.randint(3, 7)
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=(130, 40, 50))
+    buffer = io.BytesIO()
+    image.filter(ImageFilter.GaussianBlur(2)).save(buffer, "JPEG", quality=85)
+    buffer.seek(0)
+    return buffer

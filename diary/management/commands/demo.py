@@ -1,0 +1,18 @@
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from diary.demo import demo_load, demo_logins
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo clinic, staff and patients (once; running it again keeps the data) "
+        "and print the demo logins."
+    )
+
+    def handle(self, *args, **options):
+        created = demo_load(now=timezone.now())
+        self.stdout.write("Demo data loaded." if created else "Demo data already present.")
+        self.stdout.write("\nDemo logins (http://127.0.0.1:8000/):")
+        for role, email, password in demo_logins():
+            self.stdout.write(f"  {email:<22} {password:<18} {role}")
