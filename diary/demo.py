@@ -71,7 +71,11 @@ def demo_load(*, now: datetime) -> bool:
 def _staff(clinic: Clinic, email: str, name: str, role: str):
     first, _space, last = name.partition(" ")
     user = get_user_model().objects.create_user(
-        username=email, email=email, password=DEMO_PASSWORD, first_name=first, last_name=last
+        username=email,
+        email=email,
+        password=DEMO_PASSWORD,
+        first_name=first,
+        last_name=last,
     )
     StaffMember.objects.create(clinic=clinic, user=user, role=role)
     if role == "manager":
@@ -123,8 +127,12 @@ def _patient(clinic, procedure, practitioner, email, name, days, missed, now):
             warning_signs=[],
             note=note,
         )
-        photos = [prepare_photo(_skin_photo(redness, bruising, rng))] if day % 2 == 0 else []
-        recorded = min(now, datetime.combine(local_day + timedelta(days=day), time(21), zone))
+        photos = (
+            [prepare_photo(_skin_photo(redness, bruising, rng))] if day % 2 == 0 else []
+        )
+        recorded = min(
+            now, datetime.combine(local_day + timedelta(days=day), time(21), zone)
+        )
         entry_record(
             treatment=treatment,
             day=day,

@@ -14,7 +14,7 @@ from diary.charts import symptom_chart_svg
 from diary.forms import EntryForm
 from diary.models import Entry, Photo
 from diary.services import EntryValues, entry_record
-from recovery.aftercare import aftercare_at
+from recovery.aftercare import Status, aftercare_at
 from recovery.judge import usual_for_day
 from recovery.scales import SYMPTOMS, SYMPTOMS_BY_CODE
 
@@ -76,11 +76,19 @@ def _day_page(request, treatment: Treatment, day: int):
     today_day = treatment.day_number(now)
     course = treatment.course_version.course
     logged_days = set(treatment.entries.values_list("day", flat=True))
+    aftercare = aftercare_at(
+        course.aftercare,
+        performed_at=treatment.performed_at,
+        now=now,
+        zone=treatment.clinic.zone,
+        translate=_,
+    )
+    quiet = [a for a in aftercare if a.status is Status.ALLOWED and not a.advice]
     return render(request, "diary/entry_day.html", {
         "treatment": treatment, "day": day, "is_today": day == today_day, "entry": entry,
         "form": form, "usual": usual_for_day(course=course, day=day, translate=_),
-        "aftercare": aftercare_at(course.aftercare, performed_at=treatment.performed_at,
-                                  now=now, zone=treatment.clinic.zone, translate=_),
+        "aftercare": [a for a in aftercare if a not in quiet],
+        "allowed_now": [a.title for a in quiet],
         "missed_days": [d for d in range(today_day) if d not in logged_days],
         "day_date": treatment.date_of_day(day),
     })  # fmt: skip
@@ -140,7 +148,8 @@ def chart(request, pk: int, symptom: str):
     if symptom not in SYMPTOMS_BY_CODE:
         raise Http404("No such symptom.")
     stamp = treatment.entries.aggregate(n=Count("id"), last=Max("recorded_at"))
-    key = f"chart:{treatment.pk}:{symptom}:{stamp['n']}:{stamp['last']}:{request.LANGUAGE_CODE}"
+    last = stamp["last"].timestamp() if stamp["last"] else 0
+    key = f"chart:{treatment.pk}:{symptom}:{stamp['n']}:{last}:{request.LANGUAGE_CODE}"
     svg = cache.get(key)
     if svg is None:
         svg = _chart(treatment, SYMPTOMS_BY_CODE[symptom])

@@ -1,0 +1,59 @@
+import pytest
+from django.core.cache import cache
+
+from tests.factories import (
+    ClinicFactory,
+    PatientFactory,
+    StaffFactory,
+    TreatmentFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "media", "base_url": None},
+        },
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    cache.clear()
+
+
+@pytest.fixture
+def media(settings):
+    """The folder photos are written to, for asserting what is (not) on disk."""
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def clinic(db):
+    return ClinicFactory(name="Smart Skin", time_zone="Asia/Tokyo", phone="+81 3 1111 2222")
+
+
+@pytest.fixture
+def patient(db):
+    return PatientFactory(first_name="Aiko", last_name="Tanaka")
+
+
+@pytest.fixture
+def treatment(clinic, patient):
+    return TreatmentFactory(clinic=clinic, patient=patient)
+
+
+@pytest.fixture
+def clinician(clinic):
+    return StaffFactory(clinic=clinic).user
+
+
+@pytest.fixture
+def other_clinician(db):
+    return StaffFactory(clinic=ClinicFactory(name="Elsewhere")).user
+
+
+@pytest.fixture
+def other_patient(clinic):
+    return TreatmentFactory(clinic=clinic).patient

@@ -1,0 +1,100 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from diary.photos import prepare_photo
+from tests.factories import record
+from tests.images import phone_jpeg, upload
+
+
+def history_url(treatment) -> str:
+    return reverse("diary:history", args=[treatment.pk])
+
+
+def test_history_lists_each_day_with_status_flags_and_thumbnails(client, treatment):
+    record(treatment, 0, redness=3, pain=5, photos=[prepare_photo(upload(phone_jpeg()))])
+    record(treatment, 1, pain=6)
+    client.force_login(treatment.patient)
+    response = client.get(history_url(treatment))
+    assert response.status_code == 200
+    assert [(e.day, e.status) for e in response.context["entries"]] == [
+        (0, "normal"),
+        (1, "review"),
+    ]
+    assert "Pain 6/10 on day 1" in response.text
+    photo = response.context["entries"][0].photos.all()[0]
+    assert reverse("diary:photo_thumbnail", args=[photo.key]) in response.text
+    for symptom in ("redness", "bruising", "peeling", "pain"):
+        assert reverse("diary:chart", args=[treatment.pk, symptom]) in response.text
+
+
+def test_staff_of_the_clinic_see_the_history_but_not_staff_elsewhere(
+    client, treatment, clinician, other_clinician
+):
+    client.force_login(clinician)
+    assert client.get(history_url(treatment)).status_code == 200
+    client.force_login(other_clinician)
+    assert client.get(history_url(treatment)).status_code == 404
+
+
+def test_other_patients_get_404_and_anonymous_visitors_log_in(
+    client, treatment, other_patient
+):
+    client.force_login(other_patient)
+    assert client.get(history_url(treatment)).status_code == 404
+    client.logout()
+    assert client.get(history_url(treatment)).status_code == 302
+
+
+def test_history_answers_only_get(client, treatment):
+    client.force_login(treatment.patient)
+    assert client.post(history_url(treatment)).status_code == 405
+
+
+@pytest.mark.parametrize("entries", [1, 30])
+def test_history_runs_the_same_queries_for_1_or_30_entries(
+    client, treatment, django_assert_num_queries, entries
+):
+    treatment.performed_at -= timedelta(days=30)
+    treatment.save()
+    photo = prepare_photo(upload(phone_jpeg()))
+    for day in range(entries):
+        record(treatment, day, pain=6 if day % 3 else 1, photos=[photo])
+    client.force_login(treatment.patient)
+    # session, user, treatment (with clinic, procedure, course, patient), entries,
+    # their flags, their photos, staff check for the navigation
+    with django_assert_num_queries(7):
+        assert client.get(history_url(treatment)).status_code == 200
+
+
+def test_the_chart_draws_the_band_and_the_patients_values_as_svg(client, treatment):
+    record(treatment, 0, redness=3)
+    record(treatment, 1, redness=4)
+    client.force_login(treatment.patient)
+    response = client.get(reverse("diary:chart", args=[treatment.pk, "redness"]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+    svg = response.content.decode()
+    assert svg.startswith("<?xml") and "<svg" in svg
+    for text in ("Redness", "Day after treatment", "your entries", "flagged"):
+        assert text in svg
+
+
+def test_the_chart_is_redrawn_when_an_entry_changes(client, treatment):
+    client.force_login(treatment.patient)
+    url = reverse("diary:chart", args=[treatment.pk, "pain"])
+    empty = client.get(url).content
+    record(treatment, 1, pain=6)
+    assert client.get(url).content != empty
+
+
+def test_charts_are_private_and_only_for_known_symptoms(client, treatment, other_patient):
+    client.force_login(other_patient)
+    assert (
+        client.get(reverse("diary:chart", args=[treatment.pk, "pain"])).status_code == 404
+    )
+    client.force_login(treatment.patient)
+    assert (
+        client.get(reverse("diary:chart", args=[treatment.pk, "itch"])).status_code == 404
+    )

@@ -1,0 +1,116 @@
+import io
+
+import pytest
+from django.urls import reverse
+from PIL import Image
+
+from diary.models import Entry, Photo
+from diary.photos import PhotoError, prepare_photo
+from tests.factories import record
+from tests.images import image_bytes, phone_jpeg, upload
+
+
+def test_a_phone_photo_comes_out_upright_without_any_metadata():
+    prepared = prepare_photo(upload(phone_jpeg(size=(80, 60))))
+    image = Image.open(io.BytesIO(prepared.image))
+    assert image.format == "JPEG"
+    assert (image.width, image.height) == (60, 80)  # orientation 6 applied: a portrait
+    assert dict(image.getexif()) == {}
+    assert "exif" not in image.info and "icc_profile" not in image.info
+    assert b"PhoneMaker" not in prepared.image
+    assert prepared.taken_at.isoformat() == "2026-11-22T09:15:00"
+    thumbnail = Image.open(io.BytesIO(prepared.thumbnail))
+    assert max(thumbnail.size) <= 320
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "WEBP"])
+def test_png_and_webp_are_accepted_and_stored_as_jpeg(fmt):
+    prepared = prepare_photo(upload(image_bytes(fmt), name=f"x.{fmt.lower()}"))
+    assert Image.open(io.BytesIO(prepared.image)).format == "JPEG"
+
+
+def test_an_iphone_heic_photo_is_accepted():
+    import pillow_heif
+
+    buffer = io.BytesIO()
+    pillow_heif.from_pillow(Image.new("RGB", (64, 48), (200, 120, 110))).save(buffer)
+    prepared = prepare_photo(upload(buffer.getvalue(), name="IMG_0001.HEIC"))
+    assert (prepared.width, prepared.height) == (64, 48)
+
+
+def test_a_png_with_a_script_appended_is_stored_as_a_clean_image():
+    polyglot = image_bytes("PNG") + b"<script>alert(document.cookie)</script>"
+    prepared = prepare_photo(upload(polyglot, name="x.png"))
+    assert b"<script" not in prepared.image
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "not a photo we can use"),
+        (b"%PDF-1.7\n", "not a photo we can use"),
+        (b'<svg xmlns="http://www.w3.org/2000/svg"></svg>', "not a photo we can use"),
+        (image_bytes("GIF"), "not a photo we can use"),
+        (image_bytes("TIFF"), "not a photo we can use"),
+        (image_bytes("JPEG", size=(400, 300))[:600], "could not be read"),
+    ],
+    ids=["empty", "pdf", "svg", "gif", "tiff", "truncated-jpeg"],
+)
+def test_files_that_are_not_usable_photos_are_refused(content, message):
+    with pytest.raises(PhotoError, match=message):
+        prepare_photo(upload(content))
+
+
+def test_a_photo_over_60_megapixels_is_refused_before_it_is_decoded():
+    huge = image_bytes("PNG", size=(10_000, 6_100), color=(0, 0, 0))
+    with pytest.raises(PhotoError, match="more than 60 megapixels"):
+        prepare_photo(upload(huge, name="huge.png"))
+
+
+def test_the_photo_view_serves_the_owner_and_the_clinic_only(
+    client, treatment, other_patient, clinician, other_clinician
+):
+    from diary.photos import prepare_photo as prepare
+
+    record(treatment, 1, photos=[prepare(upload(phone_jpeg()))])
+    photo = Photo.objects.get()
+    urls = [
+        reverse("diary:photo", args=[photo.key]),
+        reverse("diary:photo_thumbnail", args=[photo.key]),
+    ]
+    for user, status in [
+        (treatment.patient, 200),
+        (clinician, 200),
+        (other_patient, 404),
+        (other_clinician, 404),
+    ]:
+        client.force_login(user)
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == status, (user, url)
+            if status == 200:
+                assert response["Content-Type"] == "image/jpeg"
+                assert response["Cache-Control"] == "private, max-age=3600"
+                assert response["X-Content-Type-Options"] == "nosniff"
+    client.logout()
+    assert client.get(urls[0]).status_code == 302
+
+
+def test_photos_are_stored_under_random_names(treatment, media):
+    record(treatment, 1, photos=[prepare_photo(upload(phone_jpeg(), name="aiko-face.jpg"))])
+    photo = Photo.objects.get()
+    assert photo.image.name == f"photos/{photo.key.hex}.jpg"
+    assert "aiko" not in photo.image.name
+
+
+def test_a_failure_after_the_files_are_written_leaves_no_file_behind(
+    treatment, media, monkeypatch
+):
+    def fail(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(Photo.objects, "create", fail)
+    with pytest.raises(RuntimeError):
+        record(treatment, 1, photos=[prepare_photo(upload(phone_jpeg()))])
+    assert not Entry.objects.exists()
+    assert list(media.rglob("*.jpg")) == []

@@ -1,0 +1,67 @@
+from datetime import UTC, datetime, timedelta
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from clinic.models import Clinic, Procedure, StaffMember, Treatment
+from diary.services import EntryValues, entry_record
+
+
+class PatientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+
+    username = factory.Sequence(lambda n: f"patient{n}@example.test")
+    email = factory.SelfAttribute("username")
+    first_name = "Pat"
+    last_name = factory.Sequence(lambda n: f"Number{n}")
+    password = factory.django.Password("correct horse battery")
+
+
+class ClinicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Clinic
+
+    name = factory.Sequence(lambda n: f"Clinic {n}")
+    slug = factory.Sequence(lambda n: f"clinic-{n}")
+    time_zone = "Asia/Tokyo"
+
+
+class StaffFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StaffMember
+
+    clinic = factory.SubFactory(ClinicFactory)
+    user = factory.SubFactory(
+        PatientFactory, username=factory.Sequence(lambda n: f"staff{n}@example.test")
+    )
+    role = StaffMember.Role.CLINICIAN
+
+
+def velvet_skin() -> Procedure:
+    return Procedure.objects.get(slug="velvet-skin")
+
+
+class TreatmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Treatment
+
+    clinic = factory.SubFactory(ClinicFactory)
+    patient = factory.SubFactory(PatientFactory)
+    procedure = factory.LazyFunction(velvet_skin)
+    course_version = factory.LazyAttribute(lambda o: o.procedure.current_course())
+    performed_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=2))
+
+
+def record(treatment: Treatment, day: int, photos=(), **values):
+    """Record an entry through the real service; values default to a quiet day."""
+    fields = {"redness": 1, "bruising": 1, "peeling": 1, "pain": 1, "bleeding": False,
+              "warning_signs": [], "note": ""} | values  # fmt: skip
+    return entry_record(
+        treatment=treatment,
+        day=day,
+        values=EntryValues(**fields),
+        photos=photos,
+        recorded_at=datetime.now(UTC),
+    )
