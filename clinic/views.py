@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from clinic.access import is_clinic_staff
 from clinic.forms import TreatmentForm
-from clinic.models import StaffMember, Treatment
+from clinic.models import Treatment
 from clinic.services import TreatmentError, invitation_path, treatment_create
 from recovery.scales import SYMPTOMS
 
@@ -21,7 +22,7 @@ def staff_required(view):
     @login_required
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not StaffMember.objects.filter(user=request.user).exists():
+        if not is_clinic_staff(request):
             raise Http404("Not a staff page for this user.")
         return view(request, *args, **kwargs)
 

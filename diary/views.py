@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from clinic.models import StaffMember, Treatment
+from clinic.access import is_clinic_staff
+from clinic.models import Treatment
 from diary.charts import symptom_chart_svg
 from diary.forms import EntryForm
 from diary.models import Entry, Photo
@@ -32,7 +33,7 @@ def _treatment(queryset, pk: int) -> Treatment:
 def home(request):
     if not request.user.is_authenticated:
         return redirect("login")
-    if StaffMember.objects.filter(user=request.user).exists():
+    if is_clinic_staff(request):
         return redirect("clinic:treatment_list")
     return redirect("diary:today")
 

@@ -1,0 +1,82 @@
+import copy
+import json
+
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from clinic.models import CourseVersion, Procedure
+from recovery.course import VELVET_SKIN_V1
+from tests.factories import TreatmentFactory
+
+
+def admin_user():
+    return get_user_model().objects.create_superuser("admin", "admin@example.test", "x")
+
+
+def course_form(procedure, definition, note="") -> dict:
+    return {
+        "name": procedure.name,
+        "slug": procedure.slug,
+        "course": json.dumps(definition),
+        "change_note": note,
+        "course_versions-TOTAL_FORMS": "0",
+        "course_versions-INITIAL_FORMS": "0",
+    }
+
+
+def test_editing_a_course_creates_a_version_and_old_treatments_keep_theirs(client, db):
+    velvet = Procedure.objects.get(slug="velvet-skin")
+    before = TreatmentFactory()
+    client.force_login(admin_user())
+    edited = copy.deepcopy(VELVET_SKIN_V1)
+    edited["symptoms"]["pain"]["bands"][1]["upper"] = 4
+    response = client.post(
+        reverse("admin:clinic_procedure_change", args=[velvet.pk]),
+        course_form(velvet, edited, note="Pain up to 4 on days 1-3"),
+    )
+    assert response.status_code == 302
+    assert list(velvet.course_versions.values_list("version", "note")) == [
+        (2, "Pain up to 4 on days 1-3"),
+        (1, "Dermapen at about 0.5 mm with a massage peel; from the clinic article."),
+    ]
+    before.refresh_from_db()
+    assert before.course_version.version == 1
+    assert TreatmentFactory().course_version.version == 2
+    assert CourseVersion.objects.get(procedure=velvet, version=1).definition == json.loads(
+        json.dumps(VELVET_SKIN_V1)
+    )
+
+
+def test_saving_an_unchanged_course_creates_no_version(client, db):
+    velvet = Procedure.objects.get(slug="velvet-skin")
+    client.force_login(admin_user())
+    client.post(
+        reverse("admin:clinic_procedure_change", args=[velvet.pk]),
+        course_form(velvet, VELVET_SKIN_V1),
+    )
+    assert velvet.course_versions.count() == 1
+
+
+def test_an_invalid_course_is_refused_with_the_reason(client, db):
+    velvet = Procedure.objects.get(slug="velvet-skin")
+    client.force_login(admin_user())
+    broken = copy.deepcopy(VELVET_SKIN_V1)
+    broken["symptoms"]["redness"]["bands"][2]["from"] = 5
+    response = client.post(
+        reverse("admin:clinic_procedure_change", args=[velvet.pk]),
+        course_form(velvet, broken),
+    )
+    assert response.status_code == 200
+    assert "redness bands must follow each other without gaps" in response.text
+    assert velvet.course_versions.count() == 1
+
+
+def test_course_versions_cannot_be_edited_in_the_admin(client, db):
+    version = CourseVersion.objects.get(procedure__slug="velvet-skin", version=1)
+    client.force_login(admin_user())
+    response = client.post(
+        reverse("admin:clinic_courseversion_change", args=[version.pk]), {"note": "x"}
+    )
+    assert response.status_code == 403
+    version.refresh_from_db()
+    assert version.note != "x"
