@@ -59,17 +59,18 @@ def symptom_chart_svg(
             label=labels["values"],
         )
         flagged = [p for p in points if p[2]]
-        axes.plot(
-            [p[0] for p in flagged],
-            [p[1] for p in flagged],
-            linestyle="none",
-            marker="o",
-            markersize=8,
-            markerfacecolor="none",
-            markeredgewidth=2,
-            color=FLAGGED,
-            label=labels["flagged"],
-        )
+        if flagged:
+            axes.plot(
+                [p[0] for p in flagged],
+                [p[1] for p in flagged],
+                linestyle="none",
+                marker="o",
+                markersize=8,
+                markerfacecolor="none",
+                markeredgewidth=2,
+                color=FLAGGED,
+                label=labels["flagged"],
+            )
     axes.set_xlim(-0.5, last_day + 0.5)
     axes.set_ylim(-0.3, symptom.maximum + 0.3)
     axes.set_yticks(range(0, symptom.maximum + 1, 1 if symptom.maximum <= 4 else 2))

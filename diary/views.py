@@ -13,7 +13,7 @@ from clinic.access import is_clinic_staff
 from clinic.models import Treatment
 from diary.charts import symptom_chart_svg
 from diary.forms import EntryForm
-from diary.models import Entry, Photo
+from diary.models import Entry, Flag, Photo
 from diary.services import EntryValues, entry_record
 from recovery.aftercare import Status, aftercare_at
 from recovery.judge import usual_for_day
@@ -161,13 +161,18 @@ def chart(request, pk: int, symptom: str):
 
 
 def _chart(treatment: Treatment, symptom) -> bytes:
-    rows = treatment.entries.values_list("day", symptom.code, "status")
-    points = [(day, value, status != "normal") for day, value, status in rows]
+    rows = treatment.entries.values_list("day", symptom.code)
+    flagged_days = set(
+        Flag.objects.filter(entry__treatment=treatment, symptom=symptom.code).values_list(
+            "entry__day", flat=True
+        )
+    )
+    points = [(day, value, day in flagged_days) for day, value in rows]
     last_day = max([14, treatment.day_number(timezone.now())] + [p[0] for p in points])
     labels = {
         "title": _(symptom.label), "x": _("Day after treatment"),
         "normal": _("within the expected range"), "typical": _("usual"),
-        "values": _("your entries"), "flagged": _("flagged"),
+        "values": _("entries"), "flagged": _("flagged"),
     }  # fmt: skip
     return symptom_chart_svg(
         course=treatment.course_version.course,

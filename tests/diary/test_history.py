@@ -77,8 +77,18 @@ def test_the_chart_draws_the_band_and_the_patients_values_as_svg(client, treatme
     assert response["Content-Type"] == "image/svg+xml"
     svg = response.content.decode()
     assert svg.startswith("<?xml") and "<svg" in svg
-    for text in ("Redness", "Day after treatment", "your entries", "flagged"):
+    for text in ("Redness", "Day after treatment", "entries", "flagged"):
         assert text in svg
+
+
+def test_the_chart_rings_only_the_days_flagged_for_its_own_symptom(client, treatment):
+    record(treatment, 1, redness=1, pain=6)  # pain is flagged, redness is not
+    client.force_login(treatment.patient)
+    redness = client.get(reverse("diary:chart", args=[treatment.pk, "redness"])).content
+    pain = client.get(reverse("diary:chart", args=[treatment.pk, "pain"])).content
+    ring = b"stroke: #c2410c"
+    assert ring not in redness
+    assert ring in pain
 
 
 def test_the_chart_is_redrawn_when_an_entry_changes(client, treatment):
