@@ -73,9 +73,13 @@ def _day_page(request, treatment: Treatment, day: int):
             _record(treatment, day, form)
             messages.success(request, _("Saved. Thank you!"))
             return redirect(request.path)
-    now = timezone.now()
-    today_day = treatment.day_number(now)
+    context = _day_context(treatment, day, now=timezone.now())
+    return render(request, "diary/entry_day.html", context | {"entry": entry, "form": form})
+
+
+def _day_context(treatment: Treatment, day: int, *, now) -> dict:
     course = treatment.course_version.course
+    today_day = treatment.day_number(now)
     logged_days = set(treatment.entries.values_list("day", flat=True))
     aftercare = aftercare_at(
         course.aftercare,
@@ -85,14 +89,14 @@ def _day_page(request, treatment: Treatment, day: int):
         translate=_,
     )
     quiet = [a for a in aftercare if a.status is Status.ALLOWED and not a.advice]
-    return render(request, "diary/entry_day.html", {
-        "treatment": treatment, "day": day, "is_today": day == today_day, "entry": entry,
-        "form": form, "usual": usual_for_day(course=course, day=day, translate=_),
+    return {
+        "treatment": treatment, "day": day, "day_date": treatment.date_of_day(day),
+        "is_today": day == today_day,
+        "usual": usual_for_day(course=course, day=day, translate=_),
         "aftercare": [a for a in aftercare if a not in quiet],
         "allowed_now": [a.title for a in quiet],
         "missed_days": [d for d in range(today_day) if d not in logged_days],
-        "day_date": treatment.date_of_day(day),
-    })  # fmt: skip
+    }  # fmt: skip
 
 
 def _initial(entry: Entry | None) -> dict:

@@ -108,3 +108,31 @@ def test_charts_are_private_and_only_for_known_symptoms(client, treatment, other
     assert (
         client.get(reverse("diary:chart", args=[treatment.pk, "itch"])).status_code == 404
     )
+
+
+def test_a_patient_sees_a_list_of_their_own_treatments_only(
+    client, treatment, other_patient
+):
+    client.force_login(treatment.patient)
+    response = client.get(reverse("diary:treatment_list"))
+    assert list(response.context["treatments"]) == [treatment]
+    assert client.post(reverse("diary:treatment_list")).status_code == 405
+    client.force_login(other_patient)
+    assert (
+        treatment not in client.get(reverse("diary:treatment_list")).context["treatments"]
+    )
+
+
+def test_home_sends_each_person_to_their_start_page(client, treatment, clinician):
+    assert client.get("/")["Location"] == reverse("login")
+    client.force_login(treatment.patient)
+    assert client.get("/")["Location"] == reverse("diary:today")
+    client.force_login(clinician)
+    assert client.get("/")["Location"] == reverse("clinic:treatment_list")
+
+
+def test_a_not_found_page_is_friendly(client, patient):
+    client.force_login(patient)
+    response = client.get("/treatments/999999/history/")
+    assert response.status_code == 404
+    assert "This page is not here" in response.text

@@ -114,3 +114,12 @@ def test_a_failure_after_the_files_are_written_leaves_no_file_behind(
         record(treatment, 1, photos=[prepare_photo(upload(phone_jpeg()))])
     assert not Entry.objects.exists()
     assert list(media.rglob("*.jpg")) == []
+
+
+def test_unknown_photo_keys_and_wrong_methods_are_refused(client, treatment):
+    record(treatment, 1, photos=[prepare_photo(upload(phone_jpeg()))])
+    key = Photo.objects.get().key
+    client.force_login(treatment.patient)
+    assert client.post(reverse("diary:photo", args=[key])).status_code == 405
+    unknown = "00000000-0000-4000-8000-000000000000"
+    assert client.get(reverse("diary:photo", args=[unknown])).status_code == 404
