@@ -145,12 +145,40 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
-STORAGES = {
-    # Uploaded photos: private files, reached only through a permission-checked view.
-    "default": {
+# Uploaded photos are private files, reached only through a permission-checked view:
+# on the local disk by default, or in a private S3-compatible bucket.
+PHOTO_STORAGE = env("PHOTO_STORAGE", "local")
+S3_PHOTO_OPTIONS = {
+    "default_acl": None,  # the bucket's own (private) policy
+    "querystring_auth": True,  # signed URLs...
+    "querystring_expire": 300,  # ...valid for 5 minutes at most
+    "signature_version": "s3v4",
+    "file_overwrite": False,
+}
+if PHOTO_STORAGE == "s3":
+    PHOTO_BACKEND = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": S3_PHOTO_OPTIONS
+        | {
+            "bucket_name": env("S3_BUCKET"),
+            "endpoint_url": env("S3_ENDPOINT_URL") or None,
+            "region_name": env("S3_REGION") or None,
+        },
+    }
+elif PHOTO_STORAGE == "local":
+    PHOTO_BACKEND = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": MEDIA_ROOT, "base_url": None},
-    },
+    }
+else:
+    raise ImproperlyConfigured("PHOTO_STORAGE must be 'local' or 's3'.")
+# How the photo view hands over the file once it has checked the viewer: "django"
+# streams it, "x-accel" lets nginx send it (internal location PHOTO_X_ACCEL_PREFIX),
+# "redirect" sends a short-lived signed URL of the object store.
+PHOTO_SERVING = env("PHOTO_SERVING", "redirect" if PHOTO_STORAGE == "s3" else "django")
+PHOTO_X_ACCEL_PREFIX = env("PHOTO_X_ACCEL_PREFIX", "/protected-photos/")
+STORAGES = {
+    "default": PHOTO_BACKEND,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -158,8 +186,13 @@ STORAGES = {
     },
 }
 PHOTO_MAX_BYTES = 25 * 1024 * 1024
-# Uploads above this size go to a temporary file instead of memory.
+# Files above this size are received into a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "diary.uploads.PhotoSizeLimitUploadHandler",  # drops a photo past PHOTO_MAX_BYTES early
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -95,8 +95,10 @@ class EntryForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, too_large=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.too_large = list(too_large)
+        self.photo_names: list[str] = []
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -107,8 +109,6 @@ class EntryForm(forms.Form):
             Field("bleeding", template="diary/fields/scale.html"),
             "warning_signs",
             "note",
-            "photos",
-            "photo_view",
         )
 
     def clean_photos(self):
@@ -118,7 +118,12 @@ class EntryForm(forms.Form):
                 _("Please add at most %(n)d photos at a time.")
                 % {"n": MAX_PHOTOS_PER_ENTRY_SAVE}
             )
-        prepared, errors = [], []
+        limit = filesizeformat(settings.PHOTO_MAX_BYTES)
+        errors = [
+            _("“%(name)s” is larger than %(limit)s.") % {"name": name, "limit": limit}
+            for name in self.too_large
+        ]
+        prepared = []
         for upload in files:
             if upload.size > settings.PHOTO_MAX_BYTES:
                 errors.append(
@@ -131,6 +136,7 @@ class EntryForm(forms.Form):
                 continue
             try:
                 prepared.append(prepare_photo(upload))
+                self.photo_names.append(upload.name)
             except PhotoError as error:
                 errors.append(f"“{upload.name}”: {error}")
         if errors:
@@ -141,3 +147,21 @@ class EntryForm(forms.Form):
             )
             raise forms.ValidationError(errors)
         return prepared
+
+    def quality_warnings(self) -> list[str]:
+        """A friendly sentence per saved photo that is too dark, too bright or blurred."""
+        warnings = []
+        for name, photo in zip(self.photo_names, self.cleaned_data["photos"], strict=True):
+            if photo.quality_issues:
+                issues = ", ".join(
+                    str(Photo.Quality(i).label) for i in photo.quality_issues
+                )
+                warnings.append(
+                    _(
+                        "“%(name)s” looks %(issues)s. It is saved; for a clearer "
+                        "comparison you can take another in good, even light and "
+                        "remove this one."
+                    )
+                    % {"name": name, "issues": issues}
+                )
+        return warnings

@@ -139,7 +139,13 @@ class Flag(models.Model):
 
 
 class Photo(models.Model):
-    """A re-encoded photo (no metadata) and its thumbnail, under random file names."""
+    """A re-encoded photo (no metadata) with its screen size and thumbnail, under
+    random file names, and what was measured on it at upload."""
+
+    class Quality(models.TextChoices):
+        DARK = "dark", _("too dark")
+        BRIGHT = "bright", _("too bright")
+        BLURRED = "blurred", _("blurred")
 
     class View(models.TextChoices):
         FRONT = "front", _("Front")
@@ -151,14 +157,29 @@ class Photo(models.Model):
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="photos")
     view = models.CharField(max_length=10, choices=View.choices, default=View.OTHER)
     image = models.FileField(max_length=200)
+    screen = models.FileField(max_length=200)
     thumbnail = models.FileField(max_length=200)
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
     taken_at = models.DateTimeField(null=True, blank=True)
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    quality_issues = models.JSONField(default=list, blank=True)
+    redness_index = models.FloatField(
+        null=True,
+        blank=True,
+        help_text=_("Mean CIELAB a* over the centre of the photo; indicative only."),
+    )
 
     class Meta:
         ordering = ["entry", "uploaded_at", "id"]
 
     def __str__(self) -> str:
         return f"Photo {self.key} ({self.get_view_display()})"
+
+    @property
+    def file_names(self) -> list[str]:
+        return [self.image.name, self.screen.name, self.thumbnail.name]
+
+    @property
+    def quality_words(self) -> list[str]:
+        return [str(self.Quality(code).label) for code in self.quality_issues]

@@ -6,6 +6,10 @@ files are caught), turned upright by its EXIF orientation, converted to sRGB wit
 embedded colour profile, and re-encoded without any metadata: no GPS, no device, no
 foreign bytes. Ghostscript and other external converters are never reachable,
 because only the four decoders below are ever asked to open a file.
+
+The full-size image is decoded once; the screen size and the thumbnail are derived
+from it with `reducing_gap`, and the quality check and the redness index are measured
+on those small copies.
 """
 
 import io
@@ -15,17 +19,27 @@ from datetime import datetime
 
 import pillow_heif
 from django.utils.translation import gettext as _
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageFilter, ImageOps, ImageStat, UnidentifiedImageError
 
 pillow_heif.register_heif_opener()
 
 MAX_PIXELS = 60_000_000  # a 48 MP iPhone photo passes
+SCREEN_PIXELS = 1600
 THUMBNAIL_PIXELS = 320
 JPEG_QUALITY = 90
 HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
-SRGB = ImageCms.createProfile("sRGB")
 EXIF_IFD = 0x8769
 DATE_TIME_ORIGINAL = 0x9003
+ORIENTATION = 0x0112
+
+SRGB = ImageCms.createProfile("sRGB")
+SRGB_TO_LAB = ImageCms.buildTransform(SRGB, ImageCms.createProfile("LAB"), "RGB", "LAB")
+
+# Quality thresholds, on 0-255 luminance: a photo whose mean is outside these is too
+# dark or too bright to judge redness; edges weaker than BLUR_EDGE_VARIANCE (variance
+# of a Laplacian filter at screen size) mean the photo is out of focus or shaken.
+TOO_DARK, TOO_BRIGHT, BLUR_EDGE_VARIANCE = 50, 225, 12.0
+LAPLACIAN = ImageFilter.Kernel((3, 3), [0, 1, 0, 1, -4, 1, 0, 1, 0], scale=1, offset=128)
 
 
 class PhotoError(ValueError):
@@ -35,10 +49,13 @@ class PhotoError(ValueError):
 @dataclass(frozen=True, slots=True)
 class PreparedPhoto:
     image: bytes
+    screen: bytes
     thumbnail: bytes
     width: int
     height: int
     taken_at: datetime | None  # naive, as the camera's clock read
+    quality_issues: tuple[str, ...]  # "dark", "bright", "blurred"
+    redness_index: float  # mean CIELAB a* over the central region
 
 
 def sniff(head: bytes) -> str | None:
@@ -55,7 +72,8 @@ def sniff(head: bytes) -> str | None:
 
 
 def prepare_photo(upload) -> PreparedPhoto:
-    """Return the cleaned photo and its thumbnail; raise PhotoError saying what is wrong."""
+    """Return the cleaned photo, its display sizes and measures; raise PhotoError
+    with a message for the patient when the upload is not a usable photo."""
     upload.seek(0)
     kind = sniff(upload.read(16))
     upload.seek(0)
@@ -65,40 +83,83 @@ def prepare_photo(upload) -> PreparedPhoto:
                 "This file is not a photo we can use: choose a JPEG, PNG, HEIC or WebP photo."
             )
         )
+    too_large = _("This photo has too many pixels (more than 60 megapixels).")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(upload, formats=[kind]) as original:
                 if original.width * original.height > MAX_PIXELS:
-                    raise PhotoError(
-                        _("This photo has too many pixels (more than 60 megapixels).")
-                    )
-                taken_at = _taken_at(original)
+                    raise PhotoError(too_large)
+                exif = original.getexif()
                 original.load()
-                upright = _to_srgb(ImageOps.exif_transpose(original))
+                upright = _to_srgb(_upright(original, exif))
     except PhotoError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise PhotoError(
-            _("This photo has too many pixels (more than 60 megapixels).")
-        ) from error
+        raise PhotoError(too_large) from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as error:
         raise PhotoError(
             _("This photo could not be read: it may be damaged or incomplete.")
         ) from error
-    thumbnail = upright.copy()
-    thumbnail.thumbnail((THUMBNAIL_PIXELS, THUMBNAIL_PIXELS), reducing_gap=3.0)
+    screen = _fit(upright, SCREEN_PIXELS)
+    thumbnail = _fit(screen, THUMBNAIL_PIXELS)
     return PreparedPhoto(
         image=_jpeg(upright),
+        screen=_jpeg(screen),
         thumbnail=_jpeg(thumbnail),
         width=upright.width,
         height=upright.height,
-        taken_at=taken_at,
+        taken_at=_taken_at(exif),
+        quality_issues=quality_issues(screen),
+        redness_index=redness_index(thumbnail),
     )
 
 
-def _taken_at(image: Image.Image) -> datetime | None:
-    raw = image.getexif().get_ifd(EXIF_IFD).get(DATE_TIME_ORIGINAL)
+def quality_issues(image: Image.Image) -> tuple[str, ...]:
+    """Return what makes `image` hard to compare: "dark", "bright" and/or "blurred"."""
+    gray = image.convert("L")
+    issues = []
+    brightness = ImageStat.Stat(gray).mean[0]
+    if brightness < TOO_DARK:
+        issues.append("dark")
+    elif brightness > TOO_BRIGHT:
+        issues.append("bright")
+    edges = gray.filter(LAPLACIAN)
+    # The filter copies the outermost pixels unfiltered: leave them out.
+    edges = edges.crop((1, 1, edges.width - 1, edges.height - 1))
+    if ImageStat.Stat(edges).var[0] < BLUR_EDGE_VARIANCE:
+        issues.append("blurred")
+    return tuple(issues)
+
+
+def redness_index(image: Image.Image) -> float:
+    """Return the mean CIELAB a* (green - to red +) over the central half of `image`.
+
+    Indicative only: lighting and camera differ between photos.
+    """
+    width, height = image.size
+    centre = image.crop((width // 4, height // 4, width * 3 // 4, height * 3 // 4))
+    lab = ImageCms.applyTransform(centre, SRGB_TO_LAB)
+    return round(ImageStat.Stat(lab.getchannel(1)).mean[0] - 128, 2)
+
+
+def _upright(image: Image.Image, exif: Image.Exif) -> Image.Image:
+    # exif_transpose copies even when nothing turns; skip it for upright photos.
+    if exif.get(ORIENTATION, 1) in (0, 1):
+        return image
+    return ImageOps.exif_transpose(image)
+
+
+def _fit(image: Image.Image, longest: int) -> Image.Image:
+    scale = longest / max(image.size)
+    if scale >= 1:
+        return image
+    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
+
+
+def _taken_at(exif: Image.Exif) -> datetime | None:
+    raw = exif.get_ifd(EXIF_IFD).get(DATE_TIME_ORIGINAL)
     try:
         return datetime.strptime(str(raw).strip("\x00 "), "%Y:%m:%d %H:%M:%S")
     except ValueError:
@@ -114,13 +175,22 @@ def _to_srgb(image: Image.Image) -> Image.Image:
         image = flat
     elif image.mode not in ("RGB", "CMYK", "L"):
         image = image.convert("RGB")
-    if icc:
+    if icc and not _is_srgb(icc):
         try:
             source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
             return ImageCms.profileToProfile(image, source, SRGB, outputMode="RGB")
         except (ImageCms.PyCMSError, OSError, ValueError):
-            pass  # a broken profile: fall back to reading the pixels as sRGB
-    return image.convert("RGB")
+            pass  # a broken profile: read the pixels as sRGB
+    return image if image.mode == "RGB" else image.convert("RGB")
+
+
+def _is_srgb(icc: bytes) -> bool:
+    """An embedded sRGB profile needs no conversion (most Android and camera JPEGs)."""
+    try:
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        return "srgb" in ImageCms.getProfileDescription(profile).lower()
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return False
 
 
 def _jpeg(image: Image.Image) -> bytes:

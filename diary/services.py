@@ -3,7 +3,7 @@
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -98,7 +98,11 @@ def _photo_store(
 ) -> None:
     key = uuid.uuid4()
     names = []
-    for suffix, content in (("", prepared.image), ("-thumb", prepared.thumbnail)):
+    for suffix, content in (
+        ("", prepared.image),
+        ("-screen", prepared.screen),
+        ("-thumb", prepared.thumbnail),
+    ):
         name = default_storage.save(f"photos/{key.hex}{suffix}.jpg", ContentFile(content))
         written.append(name)
         names.append(name)
@@ -108,8 +112,34 @@ def _photo_store(
         entry=entry,
         view=view,
         image=names[0],
-        thumbnail=names[1],
+        screen=names[1],
+        thumbnail=names[2],
         width=prepared.width,
         height=prepared.height,
         taken_at=timezone.make_aware(taken_at, zone) if taken_at else None,
+        quality_issues=list(prepared.quality_issues),
+        redness_index=prepared.redness_index,
     )
+
+
+def photo_delete(*, photo: Photo) -> None:
+    """Delete the photo's row and, once that is committed, its files."""
+    names = photo.file_names
+    with transaction.atomic():
+        photo.delete()
+        transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
+
+
+def photo_orphans(*, older_than: timedelta, now: datetime) -> list[str]:
+    """Return the stored photo files that no Photo row names, oldest first.
+
+    Files younger than `older_than` are left out: they may belong to an upload whose
+    transaction has not committed yet.
+    """
+    _dirs, files = default_storage.listdir("photos")
+    referenced = set()
+    for names in Photo.objects.values_list("image", "screen", "thumbnail").iterator():
+        referenced.update(names)
+    candidates = [f"photos/{name}" for name in files if f"photos/{name}" not in referenced]
+    aged = [(default_storage.get_modified_time(name), name) for name in candidates]
+    return [name for modified, name in sorted(aged) if modified <= now - older_than]

@@ -9,7 +9,10 @@ urlpatterns = [
     path("treatments/<int:pk>/day/<int:day>/", views.entry_day, name="entry_day"),
     path("treatments/<int:pk>/history/", views.history, name="history"),
     path("treatments/<int:pk>/charts/<slug:symptom>.svg", views.chart, name="chart"),
+    path("treatments/<int:pk>/compare/", views.compare, name="compare"),
     path("photos/<uuid:key>/", views.photo, {"size": "full"}, name="photo"),
+    path("photos/<uuid:key>/screen/", views.photo, {"size": "screen"}, name="photo_screen"),
+    path("photos/<uuid:key>/remove/", views.photo_remove, name="photo_remove"),
     path(
         "photos/<uuid:key>/thumbnail/",
         views.photo,

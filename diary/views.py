@@ -1,20 +1,21 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.files.storage import default_storage
 from django.db.models import Count, Max
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clinic.access import is_clinic_staff
 from clinic.models import Treatment
 from diary.charts import symptom_chart_svg
+from diary.comparison import photo_comparison
 from diary.forms import EntryForm
 from diary.models import Entry, Flag, Photo
-from diary.services import EntryValues, entry_record
+from diary.services import EntryValues, entry_record, photo_delete
+from diary.serving import photo_response
 from recovery.aftercare import Status, aftercare_at
 from recovery.judge import usual_for_day
 from recovery.scales import SYMPTOMS, SYMPTOMS_BY_CODE
@@ -68,10 +69,15 @@ def _day_page(request, treatment: Treatment, day: int):
     entry = treatment.entries.with_details().filter(day=day).first()
     form = EntryForm(initial=_initial(entry))
     if request.method == "POST":
-        form = EntryForm(request.POST, request.FILES)
+        files = request.FILES  # parsing the upload notes any photo that was too large
+        form = EntryForm(
+            request.POST, files, too_large=getattr(request, "photos_too_large", [])
+        )
         if form.is_valid():
             _record(treatment, day, form)
             messages.success(request, _("Saved. Thank you!"))
+            for warning in form.quality_warnings():
+                messages.warning(request, warning)
             return redirect(request.path)
     context = _day_context(treatment, day, now=timezone.now())
     return render(request, "diary/entry_day.html", context | {"entry": entry, "form": form})
@@ -81,6 +87,10 @@ def _day_context(treatment: Treatment, day: int, *, now) -> dict:
     course = treatment.course_version.course
     today_day = treatment.day_number(now)
     logged_days = set(treatment.entries.values_list("day", flat=True))
+    earlier_photos = Photo.objects.filter(entry__treatment=treatment, entry__day__lt=day)
+    guides = {}
+    for photo in earlier_photos.select_related("entry").order_by("-entry__day", "-id")[:40]:
+        guides.setdefault(photo.view, photo)
     aftercare = aftercare_at(
         course.aftercare,
         performed_at=treatment.performed_at,
@@ -96,6 +106,7 @@ def _day_context(treatment: Treatment, day: int, *, now) -> dict:
         "aftercare": [a for a in aftercare if a not in quiet],
         "allowed_now": [a.title for a in quiet],
         "missed_days": [d for d in range(today_day) if d not in logged_days],
+        "guide_photos": [guides[v] for v in Photo.View.values if v in guides],
     }  # fmt: skip
 
 
@@ -187,14 +198,47 @@ def _chart(treatment: Treatment, symptom) -> bytes:
     )
 
 
-@login_required
 @require_GET
 def photo(request, key, size: str):
-    """A photo, only for its patient and the staff of the treatment's clinic."""
+    """A photo, only for its patient and the staff of the treatment's clinic.
+
+    Anyone else, signed in or not, gets the same 404 as for a key that does not exist.
+    """
     visible = Treatment.objects.visible_to(request.user)
     photo = get_object_or_404(Photo.objects.filter(entry__treatment__in=visible), key=key)
-    name = photo.thumbnail.name if size == "thumbnail" else photo.image.name
-    response = FileResponse(default_storage.open(name), content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return photo_response({"full": photo.image, "screen": photo.screen,
+                           "thumbnail": photo.thumbnail}[size].name)  # fmt: skip
+
+
+@login_required
+@require_POST
+def photo_remove(request, key):
+    """The patient removes one of their photos (to retake it)."""
+    photo = get_object_or_404(
+        Photo.objects.filter(entry__treatment__patient=request.user).select_related(
+            "entry"
+        ),
+        key=key,
+    )
+    photo_delete(photo=photo)
+    messages.success(request, _("Photo removed."))
+    return redirect("diary:entry_day", pk=photo.entry.treatment_id, day=photo.entry.day)
+
+
+@login_required
+@require_GET
+def compare(request, pk: int):
+    """Two days' photos side by side, view by view (default: day 0 and the latest)."""
+    treatment = _treatment(Treatment.objects.visible_to(request.user), pk)
+    photos = list(
+        Photo.objects.filter(entry__treatment=treatment).select_related("entry")
+        .order_by("entry__day", "uploaded_at")
+    )  # fmt: skip
+    comparison = photo_comparison(photos, first=_day_param(request, "a"),
+                                  second=_day_param(request, "b"))  # fmt: skip
+    return render(request, "diary/compare.html", {"treatment": treatment, **comparison})
+
+
+def _day_param(request, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None

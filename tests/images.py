@@ -33,3 +33,64 @@ def upload(
     content: bytes, name="photo.jpg", content_type="image/jpeg"
 ) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    """A PNG that announces `width` x `height` but carries one tiny compressed row:
+    a decompression bomb's shape, without the memory to build a real one."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)  # 8-bit greyscale
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + chunk(b"IEND", b"")
+    )
+
+
+def swapped_primaries_icc() -> bytes:
+    """An ICC v2 RGB profile like sRGB but with red and blue primaries swapped, so
+    a pixel stored as (200, 30, 30) means blue. Built by hand: Pillow only creates
+    sRGB, LAB and XYZ profiles, and none of those can describe RGB input."""
+    import struct
+
+    def s15(value: float) -> bytes:
+        return struct.pack(">i", round(value * 65536))
+
+    def xyz(x: float, y: float, z: float) -> bytes:
+        return b"XYZ " + bytes(4) + s15(x) + s15(y) + s15(z)
+
+    curve = b"curv" + bytes(4) + struct.pack(">IH", 1, int(2.2 * 256)) + bytes(2)
+    name = b"swapped primaries\x00"
+    desc = (
+        b"desc" + bytes(4) + struct.pack(">I", len(name)) + name + bytes(4 + 4 + 2 + 1 + 67)
+    )
+    tags = [
+        (b"desc", desc),
+        (b"wtpt", xyz(0.9642, 1.0, 0.8249)),
+        (b"rXYZ", xyz(0.1431, 0.0606, 0.7141)),  # sRGB's blue
+        (b"gXYZ", xyz(0.3851, 0.7169, 0.0971)),
+        (b"bXYZ", xyz(0.4361, 0.2225, 0.0139)),  # sRGB's red
+        (b"rTRC", curve),
+        (b"gTRC", curve),
+        (b"bTRC", curve),
+    ]
+    offset = 128 + 4 + 12 * len(tags)
+    table, data = struct.pack(">I", len(tags)), b""
+    for signature, body in tags:
+        body += bytes(-len(body) % 4)
+        table += signature + struct.pack(">II", offset + len(data), len(body))
+        data += body
+    size = offset + len(data)
+    header = (
+        struct.pack(">I", size) + bytes(4) + struct.pack(">I", 0x02100000)
+        + b"mntrRGB XYZ " + bytes(12) + b"acsp" + bytes(4 + 4 + 4 + 4 + 8 + 4)
+        + s15(0.9642) + s15(1.0) + s15(0.8249) + bytes(4 + 16 + 28)
+    )  # fmt: skip
+    return header + table + data

@@ -7,7 +7,7 @@ from PIL import Image
 from diary.models import Entry, Photo
 from diary.photos import PhotoError, prepare_photo
 from tests.factories import record
-from tests.images import image_bytes, phone_jpeg, upload
+from tests.images import image_bytes, phone_jpeg, png_header_only, upload
 
 
 def test_a_phone_photo_comes_out_upright_without_any_metadata():
@@ -61,10 +61,20 @@ def test_files_that_are_not_usable_photos_are_refused(content, message):
         prepare_photo(upload(content))
 
 
-def test_a_photo_over_60_megapixels_is_refused_before_it_is_decoded():
-    huge = image_bytes("PNG", size=(10_000, 6_100), color=(0, 0, 0))
+@pytest.mark.parametrize(
+    ("width", "height"),
+    [(30_000, 30_000), (10_000, 6_100)],
+    ids=["30000x30000-bomb", "61-megapixels"],
+)
+def test_too_many_pixels_are_refused_before_anything_is_decoded(width, height):
     with pytest.raises(PhotoError, match="more than 60 megapixels"):
-        prepare_photo(upload(huge, name="huge.png"))
+        prepare_photo(upload(png_header_only(width, height), name="huge.png"))
+
+
+def test_a_48_megapixel_photo_passes_the_pixel_limit():
+    from diary.photos import MAX_PIXELS
+
+    assert MAX_PIXELS >= 8064 * 6048
 
 
 def test_the_photo_view_serves_the_owner_and_the_clinic_only(
@@ -76,6 +86,7 @@ def test_the_photo_view_serves_the_owner_and_the_clinic_only(
     photo = Photo.objects.get()
     urls = [
         reverse("diary:photo", args=[photo.key]),
+        reverse("diary:photo_screen", args=[photo.key]),
         reverse("diary:photo_thumbnail", args=[photo.key]),
     ]
     for user, status in [
@@ -90,17 +101,23 @@ def test_the_photo_view_serves_the_owner_and_the_clinic_only(
             assert response.status_code == status, (user, url)
             if status == 200:
                 assert response["Content-Type"] == "image/jpeg"
-                assert response["Cache-Control"] == "private, max-age=3600"
+                assert response["Cache-Control"] == "private, max-age=300"
                 assert response["X-Content-Type-Options"] == "nosniff"
     client.logout()
-    assert client.get(urls[0]).status_code == 302
+    assert [client.get(url).status_code for url in urls] == [404, 404, 404]
 
 
 def test_photos_are_stored_under_random_names(treatment, media):
     record(treatment, 1, photos=[prepare_photo(upload(phone_jpeg(), name="aiko-face.jpg"))])
     photo = Photo.objects.get()
-    assert photo.image.name == f"photos/{photo.key.hex}.jpg"
-    assert "aiko" not in photo.image.name
+    assert photo.file_names == [
+        f"photos/{photo.key.hex}.jpg",
+        f"photos/{photo.key.hex}-screen.jpg",
+        f"photos/{photo.key.hex}-thumb.jpg",
+    ]
+    assert sorted(p.name for p in media.rglob("*.jpg")) == sorted(
+        name.split("/")[1] for name in photo.file_names
+    )
 
 
 def test_a_failure_after_the_files_are_written_leaves_no_file_behind(

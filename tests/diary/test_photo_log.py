@@ -1,0 +1,203 @@
+import io
+import os
+import time
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.urls import reverse
+from PIL import Image, ImageDraw
+
+from diary.models import Entry, Photo
+from diary.photos import prepare_photo, quality_issues, redness_index
+from tests.diary.test_entry_form import day_url, form_data
+from tests.factories import record
+from tests.images import image_bytes, swapped_primaries_icc, upload
+
+
+def sharp_photo(color=(205, 160, 145), size=(480, 360)) -> bytes:
+    """A well-lit, in-focus made-up photo: a checkerboard of skin tones."""
+    image = Image.new("RGB", size, color)
+    draw = ImageDraw.Draw(image)
+    for x in range(0, size[0], 24):
+        for y in range(0, size[1], 24):
+            if (x + y) // 24 % 2:
+                draw.rectangle((x, y, x + 11, y + 11), fill=(170, 120, 110))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=92)
+    return buffer.getvalue()
+
+
+def test_each_photo_gets_a_screen_size_and_a_thumbnail():
+    prepared = prepare_photo(upload(image_bytes("JPEG", size=(4000, 3000))))
+    sizes = [Image.open(io.BytesIO(b)).size for b in (prepared.screen, prepared.thumbnail)]
+    assert sizes == [(1600, 1200), (320, 240)]
+    assert (prepared.width, prepared.height) == (4000, 3000)
+
+
+def test_an_embedded_colour_profile_is_applied_then_dropped():
+    raw = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(
+        raw, "JPEG", quality=95, icc_profile=swapped_primaries_icc()
+    )
+    prepared = prepare_photo(upload(raw.getvalue()))
+    image = Image.open(io.BytesIO(prepared.image))
+    assert "icc_profile" not in image.info
+    red, _green, blue = image.getpixel((20, 15))
+    assert blue > 150 and red < 80  # the colour the profile meant, in sRGB
+
+
+@pytest.mark.parametrize(
+    ("image", "issues"),
+    [
+        (Image.open(io.BytesIO(sharp_photo())), ()),
+        (Image.new("RGB", (400, 300), (20, 18, 16)), ("dark", "blurred")),
+        (Image.open(io.BytesIO(sharp_photo(color=(252, 250, 250)))).point(
+            lambda v: min(255, v + 90)), ("bright",)),
+        (Image.open(io.BytesIO(sharp_photo())).resize((60, 45)).resize((400, 300)),
+         ("blurred",)),
+    ],
+    ids=["good", "dark", "bright", "blurred"],
+)  # fmt: skip
+def test_the_quality_check_names_dark_bright_and_blurred_photos(image, issues):
+    assert quality_issues(image) == issues
+
+
+def test_a_redder_face_has_a_higher_redness_index():
+    calm = redness_index(Image.new("RGB", (40, 40), (220, 180, 165)))
+    red = redness_index(Image.new("RGB", (40, 40), (215, 120, 115)))
+    assert red - calm > 10
+
+
+def test_a_poor_photo_is_saved_with_a_friendly_warning(client, treatment):
+    client.force_login(treatment.patient)
+    dark = upload(
+        image_bytes("JPEG", size=(400, 300), color=(15, 12, 10)), name="night.jpg"
+    )
+    response = client.post(day_url(treatment, 2), form_data(photos=[dark]), follow=True)
+    photo = Photo.objects.get()
+    assert photo.quality_issues == ["dark", "blurred"]
+    assert "“night.jpg” looks too dark, blurred. It is saved" in response.text
+    assert "Remove" in response.text
+
+
+def test_a_photo_over_the_size_limit_is_refused_while_uploading(
+    client, treatment, settings, media
+):
+    settings.PHOTO_MAX_BYTES = 2_000
+    client.force_login(treatment.patient)
+    big = upload(sharp_photo(), name="big.jpg")
+    response = client.post(day_url(treatment, 2), form_data(note="keep me", photos=[big]))
+    assert (
+        response.context["form"].errors["photos"][0]
+        == "“big.jpg” is larger than 2.0\xa0KB."
+    )
+    assert "keep me" in response.text
+    assert not Entry.objects.exists()
+    assert not any(media.rglob("*.jpg")) if media.exists() else True
+
+
+def test_the_form_shows_the_last_photo_of_each_view_as_a_guide(client, treatment):
+    record(treatment, 0, photos=[prepare_photo(upload(sharp_photo()))])
+    client.force_login(treatment.patient)
+    response = client.get(day_url(treatment, 2))
+    (guide,) = response.context["guide_photos"]
+    assert guide.entry.day == 0
+    assert reverse("diary:photo_thumbnail", args=[guide.key]) in response.text
+    assert 'capture="user"' in response.text
+
+
+def test_a_patient_removes_a_photo_to_retake_it(
+    client, treatment, media, django_capture_on_commit_callbacks
+):
+    record(treatment, 1, photos=[prepare_photo(upload(sharp_photo()))])
+    photo = Photo.objects.get()
+    client.force_login(treatment.patient)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("diary:photo_remove", args=[photo.key]))
+    assert response["Location"] == day_url(treatment, 1)
+    assert not Photo.objects.exists()
+    assert list(media.rglob("*.jpg")) == []
+
+
+def test_nobody_else_can_remove_a_photo(client, treatment, other_patient, clinician):
+    record(treatment, 1, photos=[prepare_photo(upload(sharp_photo()))])
+    key = Photo.objects.get().key
+    url = reverse("diary:photo_remove", args=[key])
+    for user in (other_patient, clinician):
+        client.force_login(user)
+        assert client.post(url).status_code == 404
+    client.force_login(treatment.patient)
+    assert client.get(url).status_code == 405
+    assert Photo.objects.filter(key=key).exists()
+
+
+def test_compare_pairs_day_0_with_the_latest_day_view_by_view(client, treatment, clinician):
+    front = {"photo_view": "front"}
+    record(treatment, 0, redness=3, photos=[prepare_photo(upload(sharp_photo()))])
+    record(treatment, 2, redness=1,
+           photos=[prepare_photo(upload(sharp_photo(color=(225, 150, 140))))])  # fmt: skip
+    Photo.objects.update(view=front["photo_view"])
+    for user in (treatment.patient, clinician):
+        client.force_login(user)
+        response = client.get(reverse("diary:compare", args=[treatment.pk]))
+        assert (response.context["first"], response.context["second"]) == (0, 2)
+        (row,) = response.context["rows"]
+        assert row["view"] == "Front"
+        assert [c["photo"].entry.day for c in row["cells"]] == [0, 2]
+        change = row["cells"][1]["redness_change"]
+        assert change == round(
+            row["cells"][1]["photo"].redness_index - row["cells"][0]["photo"].redness_index,
+            1,
+        )
+        assert "(indicative: light differs between photos)" in response.text
+    response = client.get(reverse("diary:compare", args=[treatment.pk]) + "?a=2&b=0")
+    assert (response.context["first"], response.context["second"]) == (2, 0)
+
+
+def test_compare_is_private(client, treatment, other_patient, other_clinician):
+    url = reverse("diary:compare", args=[treatment.pk])
+    for user in (other_patient, other_clinician):
+        client.force_login(user)
+        assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302
+
+
+def test_x_accel_serving_hands_the_file_to_the_web_server(client, treatment, settings):
+    settings.PHOTO_SERVING = "x-accel"
+    record(treatment, 1, photos=[prepare_photo(upload(sharp_photo()))])
+    photo = Photo.objects.get()
+    client.force_login(treatment.patient)
+    response = client.get(reverse("diary:photo_screen", args=[photo.key]))
+    assert response["X-Accel-Redirect"] == f"/protected-photos/{photo.screen.name}"
+    assert response.content == b""
+
+
+def test_sweep_reports_and_deletes_only_old_unreferenced_files(treatment, media):
+    record(treatment, 1, photos=[prepare_photo(upload(sharp_photo()))])
+    kept = set(Photo.objects.get().file_names)
+    default_storage.save("photos/left-behind.jpg", io.BytesIO(b"x"))
+    default_storage.save("photos/just-written.jpg", io.BytesIO(b"x"))
+    old = time.time() - 2 * 3600
+    os.utime(media / "photos" / "left-behind.jpg", (old, old))
+
+    report = io.StringIO()
+    call_command("photos", "sweep", stdout=report)
+    assert report.getvalue().splitlines() == [
+        "orphan photos/left-behind.jpg",
+        "Found 1 orphaned photo file(s).",
+    ]
+    assert default_storage.exists("photos/left-behind.jpg")
+
+    call_command("photos", "sweep", "--delete", stdout=io.StringIO())
+    assert not default_storage.exists("photos/left-behind.jpg")
+    assert default_storage.exists("photos/just-written.jpg")
+    assert all(default_storage.exists(name) for name in kept)
+
+
+def test_sweep_with_no_grace_period_takes_fresh_orphans_too(treatment, media):
+    default_storage.save("photos/stray.jpg", io.BytesIO(b"x"))
+    report = io.StringIO()
+    call_command("photos", "sweep", "--older-than-minutes", "0", stdout=report)
+    assert "orphan photos/stray.jpg" in report.getvalue()
