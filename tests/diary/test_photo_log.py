@@ -29,10 +29,12 @@ def sharp_photo(color=(205, 160, 145), size=(480, 360)) -> bytes:
 
 
 def test_each_photo_gets_a_screen_size_and_a_thumbnail():
-    prepared = prepare_photo(upload(image_bytes("JPEG", size=(4000, 3000))))
+    prepared = prepare_photo(upload(image_bytes("JPEG", size=(4032, 3024))))
     sizes = [Image.open(io.BytesIO(b)).size for b in (prepared.screen, prepared.thumbnail)]
-    assert sizes == [(1600, 1200), (320, 240)]
-    assert (prepared.width, prepared.height) == (4000, 3000)
+    assert sizes == [(1344, 1008), (320, 240)]
+    assert (prepared.width, prepared.height) == (4032, 3024)
+    small = prepare_photo(upload(image_bytes("JPEG", size=(1200, 900))))
+    assert Image.open(io.BytesIO(small.screen)).size == (1200, 900)
 
 
 def test_an_embedded_colour_profile_is_applied_then_dropped():
