@@ -144,16 +144,19 @@ def _patient(clinic, procedure, practitioner, email, name, days, missed, now):
 
 
 def _skin_photo(redness: int, bruising: int, rng: random.Random) -> io.BytesIO:
-    """A made-up cheek: skin tone reddened by `redness`, with `bruising` dark dots."""
-    image = Image.new("RGB", (600, 800), (226, 188, 165))
-    draw = ImageDraw.Draw(image)
+    """A made-up cheek: skin tone reddened by `redness`, with `bruising` dark dots,
+    and pore-like texture so the quality check finds it in focus."""
     tint = (226 - 8 * redness, 188 - 22 * redness, 165 - 18 * redness)
-    draw.ellipse((80, 120, 520, 700), fill=tint)
-    for _dot in range(bruising * 25):
-        x, y = rng.randint(140, 460), rng.randint(200, 620)
-        r = rng.randint(3, 7)
+    image = Image.new("RGB", (900, 1200), (236, 214, 200))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((120, 160, 780, 1060), fill=tint)
+    for _dot in range(bruising * 40):
+        x, y = rng.randint(220, 680), rng.randint(300, 920)
+        r = rng.randint(4, 9)
         draw.ellipse((x - r, y - r, x + r, y + r), fill=(130, 40, 50))
+    texture = Image.effect_noise(image.size, 24).convert("RGB")
+    image = Image.blend(image, texture, 0.12).filter(ImageFilter.GaussianBlur(0.6))
     buffer = io.BytesIO()
-    image.filter(ImageFilter.GaussianBlur(2)).save(buffer, "JPEG", quality=85)
+    image.save(buffer, "JPEG", quality=88)
     buffer.seek(0)
     return buffer

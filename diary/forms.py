@@ -85,6 +85,7 @@ class EntryForm(forms.Form):
         label=gettext_lazy("Which view do the photos show?"),
         choices=Photo.View.choices,
         initial=Photo.View.FRONT,
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     photos = MultipleFileField(
         label=gettext_lazy("Photos"),

@@ -12,7 +12,7 @@ from diary.models import Entry, Photo
 from diary.photos import prepare_photo, quality_issues, redness_index
 from tests.diary.test_entry_form import day_url, form_data
 from tests.factories import record
-from tests.images import image_bytes, swapped_primaries_icc, upload
+from tests.images import image_bytes, png_header_only, swapped_primaries_icc, upload
 
 
 def sharp_photo(color=(205, 160, 145), size=(480, 360)) -> bytes:
@@ -203,3 +203,32 @@ def test_sweep_with_no_grace_period_takes_fresh_orphans_too(treatment, media):
     report = io.StringIO()
     call_command("photos", "sweep", "--older-than-minutes", "0", stdout=report)
     assert "orphan photos/stray.jpg" in report.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "error"),
+    [
+        (b"", "empty.jpg", "The submitted file is empty."),
+        (b"%PDF-1.7\n%\xe2\xe3\n", "scan.pdf", "not a photo we can use"),
+        (b'<svg xmlns="http://www.w3.org/2000/svg"><script/></svg>', "face.jpg",
+         "not a photo we can use"),
+        (b"%!PS-Adobe-3.0 EPSF-3.0\n", "face.eps", "not a photo we can use"),
+        (image_bytes("GIF"), "face.gif", "not a photo we can use"),
+        (image_bytes("TIFF"), "face.tif", "not a photo we can use"),
+        (image_bytes("JPEG", size=(400, 300))[:700], "cut.jpg", "could not be read"),
+        (png_header_only(30_000, 30_000), "bomb.png", "more than 60 megapixels"),
+    ],
+    ids=["empty", "pdf", "svg-renamed-jpg", "eps", "gif", "tiff", "truncated", "bomb"],
+)  # fmt: skip
+def test_each_bad_file_gets_a_form_error_and_leaves_nothing_behind(
+    client, treatment, media, content, name, error
+):
+    client.force_login(treatment.patient)
+    response = client.post(
+        day_url(treatment, 2), form_data(note="kept", photos=[upload(content, name=name)])
+    )
+    assert response.status_code == 200
+    assert error in " ".join(response.context["form"].errors["photos"])
+    assert "kept" in response.text
+    assert not Entry.objects.exists()
+    assert not media.exists() or not any(media.rglob("*.*"))
