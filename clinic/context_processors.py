@@ -1,8 +1,18 @@
 from django.utils.functional import SimpleLazyObject
 
 from clinic.access import is_clinic_staff
+from clinic.models import ReviewCase
 
 
 def role(request) -> dict:
     """`is_clinic_staff` for the navigation; asked of the database only when used."""
-    return {"is_clinic_staff": SimpleLazyObject(lambda: is_clinic_staff(request))}
+    return {
+        "is_clinic_staff": SimpleLazyObject(lambda: is_clinic_staff(request)),
+        "open_case_count": SimpleLazyObject(lambda: _open_cases(request)),
+    }
+
+
+def _open_cases(request) -> int:
+    if not is_clinic_staff(request):
+        return 0
+    return ReviewCase.objects.for_staff(request.user).exclude(status="resolved").count()

@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clinic.access import is_clinic_staff
+from clinic.audit import audit_record, client_address
 from clinic.forms import TreatmentForm
-from clinic.models import Treatment
+from clinic.models import AuditEntry, Treatment
 from clinic.services import TreatmentError, invitation_path, treatment_create
 from recovery.scales import SYMPTOMS
 
@@ -68,6 +69,8 @@ def treatment_detail(request, pk: int):
         pk=pk,
     )
     timezone.activate(treatment.clinic.zone)
+    audit_record(treatment=treatment, actor=request.user, action=AuditEntry.Action.VIEW_DIARY,
+                 target="treatment page", address=client_address(request))  # fmt: skip
     invitation = None
     if not treatment.patient.has_usable_password():
         invitation = request.build_absolute_uri(invitation_path(treatment.patient))

@@ -226,6 +226,14 @@ EMAIL_BACKEND = env(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Downtime Diary <diary@localhost>")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_TIMEOUT = 10
+# Links in emails point here (emails carry a link, never symptom values or photos).
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 
 # Requests are logged by path and status only: never bodies, symptom values or files.
 LOGGING = {

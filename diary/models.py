@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from clinic.models import CourseVersion, StaffMember, Treatment
+from clinic.models import CourseVersion, ReviewCase, StaffMember, Treatment
 from recovery.judge import Observation
 from recovery.scales import WARNING_SIGNS
 
@@ -53,6 +53,11 @@ class Entry(models.Model):
     course_version = models.ForeignKey(CourseVersion, on_delete=models.PROTECT)
     created_at = models.DateTimeField(auto_now_add=True)
     recorded_at = models.DateTimeField(_("recorded at"))
+    notified_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_("When the on-call email for an urgent entry went out."),
+    )
 
     objects = EntryQuerySet.as_manager()
 
@@ -112,6 +117,9 @@ class Flag(models.Model):
     expected_upper = models.PositiveSmallIntegerField(null=True, blank=True)
     message = models.TextField()
     course_version = models.ForeignKey(CourseVersion, on_delete=models.PROTECT)
+    case = models.ForeignKey(
+        ReviewCase, on_delete=models.SET_NULL, null=True, blank=True, related_name="flags"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -136,6 +144,14 @@ class Flag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_level_display()}: {self.symptom} on day {self.entry.day}"
+
+    @property
+    def excess(self) -> int:
+        """How far outside the band: points above the upper limit; a warning sign or
+        bleeding counts as far outside (5), since it has no band."""
+        if self.observed is None or self.expected_upper is None:
+            return 5
+        return max(0, self.observed - self.expected_upper)
 
 
 class Photo(models.Model):

@@ -4,6 +4,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -11,9 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from clinic.models import Treatment
+from clinic.models import ReviewCase, Treatment
 from diary.models import Entry, Flag, Photo
 from diary.photos import PreparedPhoto
+from diary.review import case_for_new_flags, case_refresh, entry_notify
 from recovery.judge import judge
 
 
@@ -67,10 +69,15 @@ def entry_record(
             )
             entry.status = verdict.status.value
             entry.save()
+            old_cases = set(entry.flags.exclude(case=None).values_list("case", flat=True))
             entry.flags.all().delete()
+            case = None
+            if verdict.flags:
+                case = case_for_new_flags(treatment=treatment, now=recorded_at)
             Flag.objects.bulk_create(
                 Flag(
                     entry=entry,
+                    case=case,
                     symptom=flag.symptom,
                     level=flag.level.value,
                     rule=flag.rule.value,
@@ -82,6 +89,14 @@ def entry_record(
                 )
                 for flag in verdict.flags
             )
+            for stale in ReviewCase.objects.filter(
+                pk__in=old_cases - {getattr(case, "pk", None)}
+            ):
+                case_refresh(stale)
+            if case is not None:
+                case_refresh(case)
+            if entry.status == "urgent" and entry.notified_at is None:
+                transaction.on_commit(partial(entry_notify, entry.pk))
             for prepared in photos:
                 _photo_store(
                     entry, prepared, photo_view, written, zone=treatment.clinic.zone

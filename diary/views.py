@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clinic.access import is_clinic_staff
-from clinic.models import Treatment
+from clinic.audit import audit_record, client_address
+from clinic.models import AuditEntry, Treatment
 from diary.charts import symptom_chart_svg
 from diary.comparison import photo_comparison
 from diary.forms import EntryForm
@@ -35,7 +36,7 @@ def home(request):
     if not request.user.is_authenticated:
         return redirect("login")
     if is_clinic_staff(request):
-        return redirect("clinic:treatment_list")
+        return redirect("clinic:case_queue")
     return redirect("diary:today")
 
 
@@ -107,7 +108,24 @@ def _day_context(treatment: Treatment, day: int, *, now) -> dict:
         "allowed_now": [a.title for a in quiet],
         "missed_days": [d for d in range(today_day) if d not in logged_days],
         "guide_photos": [guides[v] for v in Photo.View.values if v in guides],
+        "clinic_messages": _clinic_messages(treatment),
     }  # fmt: skip
+
+
+def _clinic_messages(treatment: Treatment) -> list:
+    """The clinic's replies to this treatment's resolved cases, newest first."""
+    return list(
+        treatment.review_cases.filter(status="resolved")
+        .exclude(message_to_patient="")
+        .order_by("-resolved_at")[:3]
+    )
+
+
+def _audit_staff_view(request, treatment: Treatment, action: str, target: str) -> None:
+    """Staff looking at a patient's data leave an audit row; the patient does not."""
+    if treatment.patient_id != request.user.pk:
+        audit_record(treatment=treatment, actor=request.user, action=action, target=target,
+                     address=client_address(request))  # fmt: skip
 
 
 def _initial(entry: Entry | None) -> dict:
@@ -149,10 +167,12 @@ def treatment_list(request):
 @require_GET
 def history(request, pk: int):
     treatment = _treatment(Treatment.objects.visible_to(request.user), pk)
+    _audit_staff_view(request, treatment, AuditEntry.Action.VIEW_DIARY, "history")
     entries = treatment.entries.with_details()
     return render(request, "diary/history.html", {
         "treatment": treatment, "entries": entries, "symptoms": SYMPTOMS,
         "is_patient": treatment.patient_id == request.user.pk,
+        "clinic_messages": _clinic_messages(treatment),
     })  # fmt: skip
 
 
@@ -205,7 +225,15 @@ def photo(request, key, size: str):
     Anyone else, signed in or not, gets the same 404 as for a key that does not exist.
     """
     visible = Treatment.objects.visible_to(request.user)
-    photo = get_object_or_404(Photo.objects.filter(entry__treatment__in=visible), key=key)
+    photo = get_object_or_404(
+        Photo.objects.filter(entry__treatment__in=visible).select_related(
+            "entry__treatment"
+        ),
+        key=key,
+    )
+    if size != "thumbnail":  # thumbnails appear only inside pages that are audited
+        _audit_staff_view(request, photo.entry.treatment, AuditEntry.Action.VIEW_PHOTO,
+                          f"photo {photo.key} ({size})")  # fmt: skip
     return photo_response({"full": photo.image, "screen": photo.screen,
                            "thumbnail": photo.thumbnail}[size].name)  # fmt: skip
 
@@ -230,6 +258,7 @@ def photo_remove(request, key):
 def compare(request, pk: int):
     """Two days' photos side by side, view by view (default: day 0 and the latest)."""
     treatment = _treatment(Treatment.objects.visible_to(request.user), pk)
+    _audit_staff_view(request, treatment, AuditEntry.Action.VIEW_PHOTO, "compare")
     photos = list(
         Photo.objects.filter(entry__treatment=treatment).select_related("entry")
         .order_by("entry__day", "uploaded_at")

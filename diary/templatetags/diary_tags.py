@@ -30,3 +30,19 @@ def when(moment: datetime) -> str:
         "date": date_format(local, "DATE_FORMAT"),
         "time": clock,
     }
+
+
+@register.filter
+def day_today(treatment, now) -> int:
+    """The day after treatment that `now` is, for a treatment in a list."""
+    return treatment.day_number(now)
+
+
+@register.filter
+def overdue(case, now) -> bool:
+    return case.is_overdue(now)
+
+
+@register.filter
+def get_count(counts: dict, key: str) -> int:
+    return counts.get(key, 0)

@@ -12,13 +12,13 @@ def test_a_patient_logs_in_with_email_and_lands_on_today(client, treatment):
     assert response.redirect_chain[-1][0] == reverse("diary:today")
 
 
-def test_staff_land_on_their_clinics_treatments(client, clinician):
+def test_staff_land_on_their_review_queue(client, clinician):
     response = client.post(
         reverse("login"),
         {"username": clinician.username, "password": "correct horse battery"},
         follow=True,
     )
-    assert response.redirect_chain[-1][0] == reverse("clinic:treatment_list")
+    assert response.redirect_chain[-1][0] == reverse("clinic:case_queue")
 
 
 def test_repeated_wrong_passwords_lock_the_account_out(client, db):

@@ -142,8 +142,9 @@ def test_staff_pages_list_only_their_clinics_treatments(
 ):
     elsewhere = TreatmentFactory(clinic=other_clinician.staff_roles.get().clinic)
     client.force_login(clinician)
-    # session, user, staff check, count for the paginator, the page of treatments
-    with django_assert_num_queries(5):
+    # session, user, staff check, count for the paginator, the page of treatments,
+    # open cases for the navigation
+    with django_assert_num_queries(6):
         response = client.get(reverse("clinic:treatment_list"))
     assert list(response.context["page"]) == [treatment]
     assert (

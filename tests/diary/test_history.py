@@ -63,8 +63,8 @@ def test_history_runs_the_same_queries_for_1_or_30_entries(
         record(treatment, day, pain=6 if day % 3 else 1, photos=[photo])
     client.force_login(treatment.patient)
     # session, user, treatment (with clinic, procedure, course, patient), entries,
-    # their flags, their photos, staff check for the navigation
-    with django_assert_num_queries(7):
+    # their flags, their photos, the clinic's replies, staff check for the navigation
+    with django_assert_num_queries(8):
         assert client.get(history_url(treatment)).status_code == 200
 
 
@@ -128,7 +128,7 @@ def test_home_sends_each_person_to_their_start_page(client, treatment, clinician
     client.force_login(treatment.patient)
     assert client.get("/")["Location"] == reverse("diary:today")
     client.force_login(clinician)
-    assert client.get("/")["Location"] == reverse("clinic:treatment_list")
+    assert client.get("/")["Location"] == reverse("clinic:case_queue")
 
 
 def test_a_not_found_page_is_friendly(client, patient):

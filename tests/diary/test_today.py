@@ -114,7 +114,7 @@ def test_today_runs_the_same_queries_for_1_or_30_entries(
         record(treatment, day, photos=[prepared_photo()])
     client.force_login(treatment.patient)
     # session, user, treatment (with clinic, procedure, course, patient), today's
-    # entry, its flags, its photos, the logged days, the last photos as guides, staff
-    # check for the navigation
-    with django_assert_num_queries(9):
+    # entry, its flags, its photos, the logged days, the last photos as guides, the
+    # clinic's replies, staff check for the navigation
+    with django_assert_num_queries(10):
         assert client.get(reverse("diary:today")).status_code == 200

@@ -1,0 +1,19 @@
+from clinic.models import AuditEntry, Treatment
+
+
+def audit_record(*, treatment: Treatment, actor, action: str, target: str, address) -> None:
+    """Write who did `action` on `target` of the treatment's patient, and from where."""
+    AuditEntry.objects.create(
+        clinic_id=treatment.clinic_id,
+        actor=actor,
+        patient_id=treatment.patient_id,
+        action=action,
+        target=target[:200],
+        address=address,
+    )
+
+
+def client_address(request) -> str | None:
+    """The caller's address as the server saw it (behind a proxy: the proxy's, unless
+    the proxy is trusted to set REMOTE_ADDR)."""
+    return request.META.get("REMOTE_ADDR") or None

@@ -1,0 +1,77 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from clinic.models import CaseEvent, Procedure, ReviewCase
+
+
+class QueueFilterForm(forms.Form):
+    """The queue's filters; an invalid value is ignored, never an error page."""
+
+    status = forms.ChoiceField(
+        choices=ReviewCase.Status.choices, required=False, initial=ReviewCase.Status.OPEN
+    )
+    level = forms.ChoiceField(
+        choices=[("", _("Any level")), ("urgent", _("Urgent")), ("review", _("Review"))],
+        required=False,
+    )
+    procedure = forms.ModelChoiceField(
+        queryset=Procedure.objects.all(), required=False, empty_label=_("Any procedure")
+    )
+    practitioner = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(),
+        required=False,
+        empty_label=_("Any practitioner"),
+    )
+
+    def __init__(self, *args, staff_user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["practitioner"].queryset = (
+            get_user_model()
+            .objects.filter(staff_roles__clinic__staff__user=staff_user)
+            .distinct()
+            .order_by("first_name")
+        )
+        self.fields["practitioner"].label_from_instance = lambda u: (
+            u.get_full_name() or u.username
+        )
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select form-select-sm"
+
+    def filtered(self, cases):
+        data = self.cleaned_data if self.is_valid() else {}
+        cases = cases.filter(status=data.get("status") or ReviewCase.Status.OPEN)
+        if data.get("level"):
+            cases = cases.filter(level=data["level"])
+        if data.get("procedure"):
+            cases = cases.filter(treatment__procedure=data["procedure"])
+        if data.get("practitioner"):
+            cases = cases.filter(treatment__practitioner=data["practitioner"])
+        return cases
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Internal note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
+    )
+
+
+class ContactForm(forms.Form):
+    contact = forms.ChoiceField(label=_("How"), choices=CaseEvent.Contact.choices)
+    text = forms.CharField(
+        label=_("What was said"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+        required=False,
+    )
+
+
+class ResolveForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=ReviewCase.Outcome.choices)
+    message = forms.CharField(
+        label=_("Message to the patient (optional)"),
+        help_text=_("The patient sees it on Today and History."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+    )

@@ -1,0 +1,117 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from clinic.audit import audit_record, client_address
+from clinic.models import AuditEntry, CaseEvent, ReviewCase
+from clinic.review_forms import ContactForm, NoteForm, QueueFilterForm, ResolveForm
+from clinic.views import staff_required
+from diary.models import Flag, Photo
+from diary.review import CaseError, case_acknowledge, case_note, case_resolve
+from recovery.scales import SYMPTOMS
+
+CASE_RELATED = ("treatment__patient", "treatment__procedure", "treatment__clinic")
+
+
+@staff_required
+@require_GET
+def case_queue(request):
+    """One row per case, urgent first; the query count does not grow with the queue."""
+    form = QueueFilterForm(request.GET or None, staff_user=request.user)
+    cases = ReviewCase.objects.for_staff(request.user)
+    counts = dict(cases.values_list("status").annotate(n=Count("id")).order_by())
+    latest_photo = Photo.objects.filter(entry__treatment=OuterRef("treatment_id"))
+    queue = (
+        form.filtered(cases).in_queue_order().select_related(*CASE_RELATED)
+        .prefetch_related(Prefetch("flags", Flag.objects.order_by("-level", "-id")))
+        .annotate(photo_key=Subquery(latest_photo.order_by("-entry__day", "-id").values("key")[:1]))
+    )  # fmt: skip
+    page = Paginator(queue, 25).get_page(request.GET.get("page"))
+    return render(request, "clinic/case_queue.html", {
+        "form": form, "page": page, "counts": counts, "now": timezone.now(),
+        "query": _without_page(request),
+    })  # fmt: skip
+
+
+def _without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@staff_required
+@require_GET
+def case_detail(request, pk: int):
+    case = get_object_or_404(
+        ReviewCase.objects.for_staff(request.user).select_related(*CASE_RELATED), pk=pk
+    )
+    audit_record(treatment=case.treatment, actor=request.user, action=AuditEntry.Action.VIEW_CASE,
+                 target=f"case {case.pk}", address=client_address(request))  # fmt: skip
+    return _case_page(request, case)
+
+
+def _case_page(request, case: ReviewCase, **bound_forms):
+    treatment = case.treatment
+    timezone.activate(treatment.clinic.zone)
+    forms = {
+        "note_form": NoteForm(),
+        "contact_form": ContactForm(),
+        "resolve_form": ResolveForm(),
+    }
+    return render(request, "clinic/case_detail.html", forms | bound_forms | {
+        "case": case, "treatment": treatment, "symptoms": SYMPTOMS,
+        "flags": case.flags.select_related("entry").order_by("entry__day", "-level"),
+        "events": CaseEvent.objects.filter(case=case).select_related("actor"),
+        "entries": treatment.entries.with_details(), "now": timezone.now(),
+        "day_today": treatment.day_number(timezone.now()),
+    })  # fmt: skip
+
+
+# action -> (its form, or None; the service). Form fields match the service keywords.
+ACTIONS = {
+    "acknowledge": (None, case_acknowledge),
+    "note": (NoteForm, case_note),
+    "contact": (ContactForm, case_note),
+    "resolve": (ResolveForm, case_resolve),
+}
+
+
+@staff_required
+@require_POST
+def case_action(request, pk: int, action: str):
+    """Acknowledge, note, record a contact or resolve; what was typed survives errors."""
+    case = get_object_or_404(
+        ReviewCase.objects.for_staff(request.user).select_related(*CASE_RELATED), pk=pk
+    )
+    form_class, service = ACTIONS[action]
+    form = form_class(request.POST) if form_class else None
+    if form is not None and not form.is_valid():
+        return _case_page(request, case, **{f"{action}_form": form})
+    fields = form.cleaned_data if form is not None else {}
+    try:
+        service(
+            case_id=case.pk, user=request.user, address=client_address(request), **fields
+        )
+    except CaseError as error:
+        messages.warning(request, str(error))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("clinic:case_detail", pk=case.pk)
+
+
+@staff_required
+@require_GET
+def audit_log(request):
+    """The audit log of the clinics the user manages; not for clinicians."""
+    if not request.user.staff_roles.filter(role="manager").exists():
+        raise Http404("Only clinic managers read the audit log.")
+    entries = AuditEntry.objects.for_manager(request.user).select_related(
+        "actor", "patient"
+    )
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "clinic/audit_log.html", {"page": page})

@@ -1,0 +1,198 @@
+"""Review cases: flags joining a treatment's case, and the clinician's actions on it.
+
+Every state change locks the case row (`select_for_update`) inside a transaction, so
+two clinicians acting at once never both resolve a case or overwrite each other:
+the second sees the first's change and gets a CaseError saying so.
+"""
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clinic.audit import audit_record
+from clinic.models import AuditEntry, CaseEvent, Clinic, ReviewCase, Treatment
+from diary.models import Entry, Flag
+
+logger = logging.getLogger(__name__)
+Status = ReviewCase.Status
+
+
+class CaseError(ValueError):
+    """The action does not fit the case's current state; the message says why."""
+
+
+def case_for_new_flags(*, treatment: Treatment, now: datetime) -> ReviewCase:
+    """Return the treatment's case that new flags join: its unresolved case, or its
+    last case reopened, or a new one. Call inside the entry's transaction."""
+    case = (
+        ReviewCase.objects.select_for_update()
+        .filter(treatment=treatment)
+        .order_by("-opened_at", "-id")
+        .first()
+    )
+    if case is None:
+        case = ReviewCase.objects.create(treatment=treatment, opened_at=now)
+        CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.OPENED)
+    elif case.status == Status.RESOLVED:
+        case.status, case.opened_at = Status.OPEN, now
+        case.acknowledged_at = case.resolved_at = None
+        case.outcome, case.message_to_patient = "", ""
+        case.save()
+        CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.REOPENED)
+    else:
+        CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.FLAGGED)
+    return case
+
+
+def case_refresh(case: ReviewCase) -> None:
+    """Keep the case's level and sort keys in step with its flags."""
+    flags = list(case.flags.all())
+    urgent = any(f.level == Flag.Level.URGENT for f in flags)
+    case.level = "urgent" if urgent else "review"
+    case.priority = 2 if urgent else 1
+    case.worst_excess = max((f.excess for f in flags), default=0)
+    case.save(update_fields=["level", "priority", "worst_excess"])
+
+
+def _locked(case_id: int, user) -> ReviewCase:
+    return (
+        ReviewCase.objects.for_staff(user)
+        .select_for_update()
+        .select_related("treatment")
+        .get(pk=case_id)
+    )
+
+
+def _audit(case: ReviewCase, user, what: str, address) -> None:
+    audit_record(
+        treatment=case.treatment,
+        actor=user,
+        action=AuditEntry.Action.REVIEW,
+        target=f"case {case.pk}: {what}",
+        address=address,
+    )
+
+
+def case_acknowledge(*, case_id: int, user, address=None) -> ReviewCase:
+    """Mark an open case as being looked at; raise CaseError if it no longer is open."""
+    with transaction.atomic():
+        case = _locked(case_id, user)
+        if case.status != Status.OPEN:
+            raise CaseError(
+                _("This case is already %(status)s.")
+                % {"status": case.get_status_display().lower()}
+            )
+        case.status, case.acknowledged_at = Status.ACKNOWLEDGED, timezone.now()
+        case.save(update_fields=["status", "acknowledged_at"])
+        CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.ACKNOWLEDGED, actor=user)
+        _audit(case, user, "acknowledged", address)
+    return case
+
+
+def case_note(
+    *, case_id: int, user, text: str, contact: str = "", address=None
+) -> CaseEvent:
+    """Add an internal note, or with `contact` record how the patient was contacted."""
+    with transaction.atomic():
+        case = _locked(case_id, user)
+        kind = CaseEvent.Kind.CONTACTED if contact else CaseEvent.Kind.NOTE
+        event = CaseEvent.objects.create(
+            case=case, kind=kind, actor=user, contact=contact, text=text
+        )
+        _audit(case, user, "contacted" if contact else "note", address)
+    return event
+
+
+def case_resolve(
+    *, case_id: int, user, outcome: str, message: str = "", address=None
+) -> ReviewCase:
+    """Resolve the case with an outcome and an optional message to the patient; raise
+    CaseError if it is resolved already (by someone else a moment ago, say)."""
+    with transaction.atomic():
+        case = _locked(case_id, user)
+        if case.status == Status.RESOLVED:
+            raise CaseError(_("This case has just been resolved by someone else."))
+        case.status, case.resolved_at = Status.RESOLVED, timezone.now()
+        case.outcome, case.message_to_patient = outcome, message
+        case.save(update_fields=["status", "resolved_at", "outcome", "message_to_patient"])
+        CaseEvent.objects.create(
+            case=case,
+            kind=CaseEvent.Kind.RESOLVED,
+            actor=user,
+            text=f"{case.get_outcome_display()}. {message}".strip(),
+        )
+        _audit(case, user, f"resolved: {outcome}", address)
+    return case
+
+
+def case_url(case: ReviewCase) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("clinic:case_detail", args=[case.pk])
+
+
+def entry_notify(entry_id: int) -> bool:
+    """Email the clinic's on-call address about an urgent entry: a link, no clinical
+    detail. Return whether it was sent; a failure is logged and left for the digest."""
+    entry = Entry.objects.select_related("treatment__clinic").get(pk=entry_id)
+    clinic = entry.treatment.clinic
+    case = (
+        ReviewCase.objects.filter(treatment=entry.treatment).order_by("-opened_at").first()
+    )
+    if not clinic.on_call_email or case is None:
+        return False
+    try:
+        send_mail(
+            subject=_("Urgent: a patient's diary needs review (%(clinic)s)")
+            % {"clinic": clinic.name},
+            message=_(
+                "A patient reported an urgent warning sign or change. Open the case:\n%(url)s\n\n"
+                "No clinical details are sent by email."
+            )
+            % {"url": case_url(case)},
+            from_email=None,
+            recipient_list=[clinic.on_call_email],
+        )
+    except OSError:  # SMTP errors are OSErrors; the entry stays unsent for the digest
+        logger.warning(
+            "Urgent notification for entry %s failed; the digest retries it.", entry_id
+        )
+        return False
+    Entry.objects.filter(pk=entry_id).update(notified_at=timezone.now())
+    return True
+
+
+def review_digest(*, clinics: Sequence[Clinic] | None = None) -> list[str]:
+    """Retry unsent urgent notifications, then email each clinic a count of its open
+    cases; return one line per clinic saying what was done."""
+    report = []
+    for clinic in clinics if clinics is not None else Clinic.objects.all():
+        unsent = list(
+            Entry.objects.filter(
+                treatment__clinic=clinic, status="urgent", notified_at__isnull=True
+            ).values_list("pk", flat=True)
+        )
+        retried = sum(entry_notify(pk) for pk in unsent)
+        waiting = (
+            ReviewCase.objects.filter(treatment__clinic=clinic)
+            .exclude(status=Status.RESOLVED)
+            .count()
+        )
+        if clinic.on_call_email and waiting:
+            send_mail(
+                subject=_("%(n)d open review case(s) at %(clinic)s")
+                % {"n": waiting, "clinic": clinic.name},
+                message=_("Your review queue:\n%(url)s")
+                % {"url": settings.SITE_URL.rstrip("/") + reverse("clinic:case_queue")},
+                from_email=None,
+                recipient_list=[clinic.on_call_email],
+            )
+        report.append(
+            f"{clinic.slug}: {waiting} open, {retried}/{len(unsent)} urgent resent"
+        )
+    return report
