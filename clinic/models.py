@@ -39,6 +39,16 @@ class Clinic(models.Model):
         help_text=_("Shown to patients with urgent signs."),
     )
 
+    on_call_email = models.EmailField(
+        _("on-call email"), blank=True, help_text=_("Told at once of every urgent flag.")
+    )
+    urgent_overdue_hours = models.PositiveSmallIntegerField(
+        _("urgent case overdue after (hours)"), default=2
+    )
+    review_overdue_hours = models.PositiveSmallIntegerField(
+        _("review case overdue after (hours)"), default=24
+    )
+
     class Meta:
         ordering = ["name"]
 

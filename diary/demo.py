@@ -59,6 +59,7 @@ def demo_load(*, now: datetime) -> bool:
             slug=CLINIC_SLUG,
             time_zone="Asia/Tokyo",
             phone="+81 3-0000-0000",
+            on_call_email="on-call@demo.test",
         )
         clinician = _staff(clinic, "clinician@demo.test", "Dr Yui Sato", "clinician")
         _staff(clinic, "manager@demo.test", "Kenji Ito", "manager")

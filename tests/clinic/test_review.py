@@ -1,0 +1,280 @@
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from clinic.models import AuditEntry, CaseEvent, ReviewCase
+from diary.models import Entry
+from diary.review import case_resolve, review_digest
+from tests.factories import StaffFactory, TreatmentFactory, record
+
+
+def case_action(client, case, action, **data):
+    return client.post(reverse("clinic:case_action", args=[case.pk, action]), data)
+
+
+def test_flags_on_a_treatment_join_one_open_case(treatment):
+    record(treatment, 1, pain=6)
+    record(treatment, 2, redness=4)
+    (case,) = ReviewCase.objects.all()
+    assert case.flags.count() == 2
+    assert list(case.events.values_list("kind", flat=True)) == ["opened", "flagged"]
+    assert (case.level, case.priority, case.worst_excess) == ("review", 1, 3)  # pain 6 > 3
+
+
+def test_an_urgent_flag_makes_the_case_urgent(treatment):
+    record(treatment, 1, pain=6)
+    record(treatment, 2, warning_signs=["fever"])
+    case = ReviewCase.objects.get()
+    assert (case.level, case.priority) == ("urgent", 2)
+
+
+def test_a_normal_entry_opens_no_case(treatment):
+    record(treatment, 1)
+    assert not ReviewCase.objects.exists()
+
+
+def test_a_new_flag_on_a_resolved_case_reopens_it(treatment, clinician):
+    record(treatment, 1, pain=6)
+    case = ReviewCase.objects.get()
+    case_resolve(case_id=case.pk, user=clinician, outcome="expected_variation")
+    record(treatment, 2, redness=4)
+    case.refresh_from_db()
+    assert ReviewCase.objects.count() == 1
+    assert (case.status, case.outcome) == ("open", "")
+    assert list(case.events.values_list("kind", flat=True)) == [
+        "opened",
+        "resolved",
+        "reopened",
+    ]
+
+
+def test_correcting_an_entry_updates_its_case(treatment):
+    record(treatment, 1, warning_signs=["fever"])
+    record(treatment, 1, pain=6)  # the patient corrects the same day
+    case = ReviewCase.objects.get()
+    assert (case.level, case.flags.count()) == ("review", 1)
+
+
+def queue_cases(clinic, count):
+    for _n in range(count):
+        record(TreatmentFactory(clinic=clinic), 1, pain=5)
+
+
+@pytest.mark.parametrize("count", [5, 30])
+def test_the_queue_runs_the_same_queries_however_many_cases(
+    client, clinic, clinician, django_assert_num_queries, count
+):
+    queue_cases(clinic, count)
+    client.force_login(clinician)
+    # session, user, staff check, counts by status, paginator count, open cases for
+    # the navigation, procedures and practitioners for the filters, the page of cases
+    # (with patient, procedure, clinic and latest photo), their flags
+    with django_assert_num_queries(10):
+        response = client.get(reverse("clinic:case_queue"))
+    assert len(response.context["page"]) == min(count, 25)
+
+
+def test_the_queue_puts_urgent_first_then_furthest_out_then_oldest(
+    client, clinic, clinician
+):
+    older = TreatmentFactory(clinic=clinic)
+    record(older, 1, pain=5)  # 2 above the band
+    further = TreatmentFactory(clinic=clinic)
+    record(further, 1, pain=9)  # 6 above
+    urgent = TreatmentFactory(clinic=clinic)
+    record(urgent, 1, warning_signs=["pus"])
+    newer = TreatmentFactory(clinic=clinic)
+    record(newer, 1, pain=5)
+    ReviewCase.objects.filter(treatment=newer).update(
+        opened_at=timezone.now() + timedelta(minutes=1)
+    )
+    client.force_login(clinician)
+    page = client.get(reverse("clinic:case_queue")).context["page"]
+    assert [c.treatment for c in page] == [urgent, further, older, newer]
+
+
+def test_the_queue_filters_and_marks_overdue_cases(client, clinic, clinician):
+    late = TreatmentFactory(clinic=clinic)
+    record(late, 1, warning_signs=["fever"])
+    ReviewCase.objects.filter(treatment=late).update(
+        opened_at=timezone.now() - timedelta(hours=3)
+    )
+    record(TreatmentFactory(clinic=clinic), 1, pain=6)
+    client.force_login(clinician)
+    urgent_only = client.get(reverse("clinic:case_queue") + "?status=open&level=urgent")
+    assert [c.treatment for c in urgent_only.context["page"]] == [late]
+    assert "Overdue" in urgent_only.text
+    assert urgent_only.context["counts"] == {"open": 2}
+    resolved = client.get(reverse("clinic:case_queue") + "?status=resolved")
+    assert list(resolved.context["page"]) == []
+    nonsense = client.get(reverse("clinic:case_queue") + "?level=purple&procedure=x")
+    assert nonsense.status_code == 200
+
+
+def test_a_clinician_acknowledges_notes_contacts_and_resolves(client, treatment, clinician):
+    record(treatment, 2, pain=6)
+    case = ReviewCase.objects.get()
+    client.force_login(clinician)
+    case_action(client, case, "acknowledge")
+    case_action(client, case, "note", text="Looks like a normal flare")
+    case_action(client, case, "contact", contact="phone", text="Called, feels better")
+    case_action(
+        client, case, "resolve", outcome="advised_home_care", message="Keep moisturising."
+    )
+    case.refresh_from_db()
+    assert (case.status, case.outcome, case.message_to_patient) == (
+        "resolved",
+        "advised_home_care",
+        "Keep moisturising.",
+    )
+    assert list(case.events.values_list("kind", "actor", "contact")) == [
+        ("opened", None, ""),
+        ("acknowledged", clinician.pk, ""),
+        ("note", clinician.pk, ""),
+        ("contacted", clinician.pk, "phone"),
+        ("resolved", clinician.pk, ""),
+    ]
+    assert AuditEntry.objects.filter(action="review", actor=clinician).count() == 4
+    # The patient sees the clinic's reply on Today and on History.
+    client.force_login(treatment.patient)
+    for url in (reverse("diary:today"), reverse("diary:history", args=[treatment.pk])):
+        assert (
+            "Your clinic has looked at this:</strong> Keep moisturising."
+            in client.get(url).text
+        )
+
+
+def test_resolving_twice_is_refused_with_a_reason(client, treatment, clinician):
+    record(treatment, 2, pain=6)
+    case = ReviewCase.objects.get()
+    client.force_login(clinician)
+    case_action(client, case, "resolve", outcome="treated")
+    response = client.post(
+        reverse("clinic:case_action", args=[case.pk, "resolve"]),
+        {"outcome": "referred"},
+        follow=True,
+    )
+    assert "This case has just been resolved by someone else." in response.text
+    case.refresh_from_db()
+    assert case.outcome == "treated"
+    assert case.events.filter(kind="resolved").count() == 1
+
+
+def test_an_invalid_action_keeps_what_was_typed(client, treatment, clinician):
+    record(treatment, 2, pain=6)
+    case = ReviewCase.objects.get()
+    client.force_login(clinician)
+    response = case_action(client, case, "resolve", outcome="magic", message="Typed text")
+    assert response.status_code == 200
+    assert "outcome" in response.context["resolve_form"].errors
+    assert "Typed text" in response.text
+    case.refresh_from_db()
+    assert case.status == "open"
+
+
+def test_unknown_actions_and_wrong_methods_are_refused(client, treatment, clinician):
+    record(treatment, 2, pain=6)
+    case = ReviewCase.objects.get()
+    client.force_login(clinician)
+    assert client.post(f"/clinic/cases/{case.pk}/delete/").status_code == 404
+    assert (
+        client.get(reverse("clinic:case_action", args=[case.pk, "resolve"])).status_code
+        == 405
+    )
+    assert client.get(reverse("clinic:case_detail", args=[999999])).status_code == 404
+
+
+def test_opening_a_case_writes_an_audit_row(client, treatment, clinician):
+    record(treatment, 2, pain=6)
+    case = ReviewCase.objects.get()
+    client.force_login(clinician)
+    assert client.get(reverse("clinic:case_detail", args=[case.pk])).status_code == 200
+    entry = AuditEntry.objects.get()
+    assert (entry.actor, entry.patient, entry.action, entry.target, entry.address) == (
+        clinician,
+        treatment.patient,
+        "view_case",
+        f"case {case.pk}",
+        "127.0.0.1",
+    )
+
+
+def test_the_patient_looking_at_their_own_diary_is_not_audited(client, treatment):
+    client.force_login(treatment.patient)
+    client.get(reverse("diary:history", args=[treatment.pk]))
+    assert not AuditEntry.objects.exists()
+
+
+def test_only_managers_read_the_audit_log_of_their_own_clinic(
+    client, clinic, treatment, clinician, other_clinician
+):
+    manager = StaffFactory(clinic=clinic, role="manager").user
+    client.force_login(clinician)
+    client.get(reverse("clinic:treatment_detail", args=[treatment.pk]))
+    elsewhere = StaffFactory(
+        clinic=other_clinician.staff_roles.get().clinic, role="manager"
+    )
+    assert client.get(reverse("clinic:audit_log")).status_code == 404  # a clinician
+    client.force_login(manager)
+    assert [e.actor for e in client.get(reverse("clinic:audit_log")).context["page"]] == [
+        clinician
+    ]
+    client.force_login(elsewhere.user)
+    assert list(client.get(reverse("clinic:audit_log")).context["page"]) == []
+
+
+def test_an_urgent_entry_emails_the_on_call_address_after_commit(
+    treatment, django_capture_on_commit_callbacks, settings
+):
+    settings.SITE_URL = "https://diary.example.org"
+    treatment.clinic.on_call_email = "on-call@clinic.test"
+    treatment.clinic.save()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        record(treatment, 2, pain=7, warning_signs=["pus"])
+    assert mail.outbox == []  # nothing before the commit
+    for callback in callbacks:
+        callback()
+    (email,) = mail.outbox
+    case = ReviewCase.objects.get()
+    assert email.to == ["on-call@clinic.test"]
+    assert f"https://diary.example.org/clinic/cases/{case.pk}/" in email.body
+    for leaked in ("7", "pus", "Pus", treatment.patient.last_name):
+        assert leaked not in email.subject and leaked not in email.body.split("\n")[0]
+    assert "honey" not in email.body and "Pain" not in email.body
+    assert Entry.objects.get().notified_at is not None
+
+
+def test_a_failed_urgent_email_is_retried_by_the_digest(
+    treatment, django_capture_on_commit_callbacks, monkeypatch
+):
+    treatment.clinic.on_call_email = "on-call@clinic.test"
+    treatment.clinic.save()
+
+    def broken(*args, **kwargs):
+        raise ConnectionRefusedError("smtp down")
+
+    monkeypatch.setattr("diary.review.send_mail", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        record(treatment, 2, warning_signs=["fever"])
+    assert Entry.objects.get().notified_at is None
+    monkeypatch.undo()
+    report = review_digest()
+    assert f"{treatment.clinic.slug}: 1 open, 1/1 urgent resent" in report
+    assert Entry.objects.get().notified_at is not None
+    assert [m.subject.split(":")[0] for m in mail.outbox] == [
+        "Urgent",
+        f"1 open review case(s) at {treatment.clinic.name}",
+    ]
+
+
+def test_case_events_cannot_be_written_by_the_wrong_clinic(treatment, other_clinician):
+    record(treatment, 2, pain=6)
+    case = ReviewCase.objects.get()
+    with pytest.raises(ReviewCase.DoesNotExist):
+        case_resolve(case_id=case.pk, user=other_clinician, outcome="treated")
+    case.refresh_from_db()
+    assert case.status == "open"
+    assert not CaseEvent.objects.filter(kind="resolved").exists()
