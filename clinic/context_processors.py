@@ -15,4 +15,6 @@ def role(request) -> dict:
 def _open_cases(request) -> int:
     if not is_clinic_staff(request):
         return 0
+    if hasattr(request, "open_case_count"):  # the review queue counted them already
+        return request.open_case_count
     return ReviewCase.objects.for_staff(request.user).exclude(status="resolved").count()

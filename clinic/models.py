@@ -212,6 +212,16 @@ class Treatment(models.Model):
         return day_date(performed_at=self.performed_at, day=day, zone=self.clinic.zone)
 
 
+def case_is_overdue(
+    *, status: str, level: str, opened_at, now, urgent_hours: int, review_hours: int
+) -> bool:
+    """An open case waiting longer than its clinic allows for its level."""
+    if status != "open":
+        return False
+    limit = urgent_hours if level == "urgent" else review_hours
+    return (now - opened_at).total_seconds() > limit * 3600
+
+
 class ReviewCaseQuerySet(models.QuerySet):
     def for_staff(self, user) -> "ReviewCaseQuerySet":
         clinics = StaffMember.objects.filter(user=user).values("clinic")

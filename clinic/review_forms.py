@@ -38,9 +38,20 @@ class QueueFilterForm(forms.Form):
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm"
 
+    def _data(self) -> dict:
+        return self.cleaned_data if self.is_valid() else {}
+
+    def chosen_status(self) -> str:
+        return self._data().get("status") or ReviewCase.Status.OPEN
+
+    def narrows(self) -> bool:
+        """Whether any filter beyond the status is in force."""
+        data = self._data()
+        return any(data.get(name) for name in ("level", "procedure", "practitioner"))
+
     def filtered(self, cases):
-        data = self.cleaned_data if self.is_valid() else {}
-        cases = cases.filter(status=data.get("status") or ReviewCase.Status.OPEN)
+        data = self._data()
+        cases = cases.filter(status=self.chosen_status())
         if data.get("level"):
             cases = cases.filter(level=data["level"])
         if data.get("procedure"):

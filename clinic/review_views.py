@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from clinic.audit import audit_record, client_address
 from clinic.models import AuditEntry, CaseEvent, ReviewCase
+from clinic.presenters import ROW_FIELDS, queue_rows
 from clinic.review_forms import ContactForm, NoteForm, QueueFilterForm, ResolveForm
 from clinic.views import staff_required
 from diary.models import Flag, Photo
@@ -27,14 +28,26 @@ def case_queue(request):
     counts = dict(cases.values_list("status").annotate(n=Count("id")).order_by())
     latest_photo = Photo.objects.filter(entry__treatment=OuterRef("treatment_id"))
     queue = (
-        form.filtered(cases).in_queue_order().select_related(*CASE_RELATED)
-        .prefetch_related(Prefetch("flags", Flag.objects.order_by("-level", "-id")))
+        form.filtered(cases).in_queue_order()
         .annotate(photo_key=Subquery(latest_photo.order_by("-entry__day", "-id").values("key")[:1]))
+        .values(*ROW_FIELDS)
     )  # fmt: skip
-    page = Paginator(queue, 25).get_page(request.GET.get("page"))
+    # The counts by status already answer the navigation badge and, with no other
+    # filter, the paginator's total: two COUNT queries saved on the busiest page.
+    request.open_case_count = counts.get("open", 0) + counts.get("acknowledged", 0)
+    paginator = Paginator(queue, 25)
+    if not form.narrows():
+        paginator.count = counts.get(form.chosen_status(), 0)
+    page = paginator.get_page(request.GET.get("page"))
+    messages_by_case = {}
+    flags = Flag.objects.filter(case__in=[row["pk"] for row in page]).order_by(
+        "-level", "-id"
+    )
+    for case_id, message in flags.values_list("case", "message"):
+        messages_by_case.setdefault(case_id, []).append(message)
     return render(request, "clinic/case_queue.html", {
-        "form": form, "page": page, "counts": counts, "now": timezone.now(),
-        "query": _without_page(request),
+        "form": form, "page": page, "counts": counts, "query": _without_page(request),
+        "rows": queue_rows(page, messages_by_case, now=timezone.now()),
     })  # fmt: skip
 
 
