@@ -228,7 +228,8 @@ def main() -> None:
         client = Client()
         client.force_login(staff["five_hundred"])
         if os.environ.get("BENCH_PROFILE"):
-            profile(client, reverse("clinic:case_queue"))
+            target = os.environ.get("BENCH_PROFILE_URL") or reverse("clinic:case_queue")
+            profile(client, target)
         queue_ratio = ratio(client, reverse("clinic:case_queue"))
         case = ReviewCase.objects.filter(
             treatment__clinic__staff__user=staff["five_hundred"]
