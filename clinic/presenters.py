@@ -79,3 +79,46 @@ def queue_rows(
             )
         )
     return result
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineDay:
+    day: int
+    status: str
+    status_label: str
+    values: str
+    warning_signs: str
+    flags: list[tuple[str, str]]  # (level, message)
+    note: str
+    photos: list[tuple[str, str, str]]  # (thumbnail url, screen url, view)
+    recorded: datetime
+
+
+def case_timeline(entries) -> list[TimelineDay]:
+    """The diary day by day for the case page, from entries with flags and photos
+    prefetched (`Entry.objects.with_details()`)."""
+    zero = str(uuid.UUID(int=0))
+    thumb = reverse("diary:photo_thumbnail", args=[zero]).replace(zero, "{}")
+    screen = reverse("diary:photo_screen", args=[zero]).replace(zero, "{}")
+    days = []
+    for entry in entries:
+        days.append(
+            TimelineDay(
+                day=entry.day,
+                status=entry.status,
+                status_label=str(entry.get_status_display()),
+                values=(
+                    f"{entry.redness} · {entry.bruising} · {entry.peeling} · {entry.pain}/10"
+                    + (" · ●" if entry.bleeding else "")
+                ),
+                warning_signs="; ".join(entry.warning_sign_labels),
+                flags=[(f.level, f.message) for f in entry.flags.all()],
+                note=entry.note,
+                photos=[
+                    (thumb.format(p.key), screen.format(p.key), str(p.get_view_display()))
+                    for p in entry.photos.all()
+                ],
+                recorded=entry.recorded_at,
+            )
+        )
+    return days

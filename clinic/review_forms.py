@@ -61,13 +61,25 @@ class QueueFilterForm(forms.Form):
         return cases
 
 
-class NoteForm(forms.Form):
+class BootstrapForm(forms.Form):
+    """Bootstrap classes on the widgets, for forms rendered by clinic/_form_fields.html:
+    the case page renders three small forms on every visit, and crispy's rendering
+    took longer than the rest of the page together."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            is_select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = "form-select" if is_select else "form-control"
+
+
+class NoteForm(BootstrapForm):
     text = forms.CharField(
         label=_("Internal note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
     )
 
 
-class ContactForm(forms.Form):
+class ContactForm(BootstrapForm):
     contact = forms.ChoiceField(label=_("How"), choices=CaseEvent.Contact.choices)
     text = forms.CharField(
         label=_("What was said"),
@@ -77,7 +89,7 @@ class ContactForm(forms.Form):
     )
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(BootstrapForm):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=ReviewCase.Outcome.choices)
     message = forms.CharField(
         label=_("Message to the patient (optional)"),

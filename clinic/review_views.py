@@ -9,14 +9,17 @@ from django.views.decorators.http import require_GET, require_POST
 
 from clinic.audit import audit_record, client_address
 from clinic.models import AuditEntry, CaseEvent, ReviewCase
-from clinic.presenters import ROW_FIELDS, queue_rows
+from clinic.presenters import ROW_FIELDS, case_timeline, queue_rows
 from clinic.review_forms import ContactForm, NoteForm, QueueFilterForm, ResolveForm
 from clinic.views import staff_required
 from diary.models import Flag, Photo
 from diary.review import CaseError, case_acknowledge, case_note, case_resolve
 from recovery.scales import SYMPTOMS
 
-CASE_RELATED = ("treatment__patient", "treatment__procedure", "treatment__clinic")
+CASE_RELATED = (
+    "treatment__patient", "treatment__procedure", "treatment__clinic",
+    "treatment__practitioner", "treatment__course_version__procedure",
+)  # fmt: skip
 
 
 @staff_required
@@ -80,7 +83,7 @@ def _case_page(request, case: ReviewCase, **bound_forms):
         "case": case, "treatment": treatment, "symptoms": SYMPTOMS,
         "flags": case.flags.select_related("entry").order_by("entry__day", "-level"),
         "events": CaseEvent.objects.filter(case=case).select_related("actor"),
-        "entries": treatment.entries.with_details(), "now": timezone.now(),
+        "timeline": case_timeline(treatment.entries.with_details()), "now": timezone.now(),
         "day_today": treatment.day_number(timezone.now()),
     })  # fmt: skip
 
