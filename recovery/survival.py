@@ -1,0 +1,84 @@
+"""Time to resolution with censoring: the Kaplan-Meier estimate and the log-rank test.
+
+A patient who stopped logging before a symptom settled is *censored* at their last
+logged day: they count as "not yet resolved" up to then and are not dropped. Small
+enough to own (a few dozen lines) rather than to pull in a statistics package;
+checked against the textbook worked example (Freireich's 6-MP remission data, as
+tabulated by Kleinbaum & Klein, Survival Analysis).
+"""
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    time: float
+    at_risk: int
+    events: int
+    survival: float  # share not yet resolved just after `time`
+
+
+@dataclass(frozen=True, slots=True)
+class LogRank:
+    chi_square: float
+    p_value: float
+
+
+def kaplan_meier(times: Sequence[float], events: Sequence[bool]) -> list[Step]:
+    """Return the survival curve's steps at each time where an event happened.
+
+    `events[i]` is True when subject i's event (resolution) was seen at `times[i]`,
+    False when the subject was censored then. Censored subjects leave the risk set
+    after the events of their time, as is the convention.
+    """
+    pairs = sorted(zip(times, events, strict=True))
+    at_risk, survival, steps = len(pairs), 1.0, []
+    index = 0
+    while index < len(pairs):
+        time = pairs[index][0]
+        tied = [event for t, event in pairs[index:] if t == time]
+        happened = sum(tied)
+        if happened:
+            survival *= 1 - happened / at_risk
+            steps.append(Step(time, at_risk, happened, survival))
+        at_risk -= len(tied)
+        index += len(tied)
+    return steps
+
+
+def quantile_time(steps: Sequence[Step], share_resolved: float) -> float | None:
+    """The first time by which `share_resolved` of subjects have resolved (the median
+    for 0.5), or None if the curve never gets there (too much censoring)."""
+    for step in steps:
+        if step.survival <= 1 - share_resolved + 1e-12:
+            return step.time
+    return None
+
+
+def log_rank(groups: Sequence[tuple[Sequence[float], Sequence[bool]]]) -> LogRank:
+    """Compare two groups' curves: the log-rank chi-square (1 degree of freedom) and
+    its p-value. Raises ValueError unless given exactly two groups."""
+    if len(groups) != 2:
+        raise ValueError("the log-rank test here compares exactly two groups")
+    subjects = [
+        (t, e, g) for g, (ts, es) in enumerate(groups) for t, e in zip(ts, es, strict=True)
+    ]
+    event_times = sorted({t for t, e, _g in subjects if e})
+    observed_minus_expected, variance = 0.0, 0.0
+    for time in event_times:
+        at_risk = [sum(1 for t, _e, g in subjects if t >= time and g == k) for k in (0, 1)]
+        deaths = [
+            sum(1 for t, e, g in subjects if t == time and e and g == k) for k in (0, 1)
+        ]
+        n, d = sum(at_risk), sum(deaths)
+        if n < 2:
+            continue
+        observed_minus_expected += deaths[0] - d * at_risk[0] / n
+        variance += d * (at_risk[0] / n) * (at_risk[1] / n) * (n - d) / (n - 1)
+    if variance == 0:
+        return LogRank(chi_square=0.0, p_value=1.0)
+    chi_square = observed_minus_expected**2 / variance
+    # Chi-square with one degree of freedom: P(X > x) = erfc(sqrt(x / 2)).
+    return LogRank(chi_square=chi_square, p_value=math.erfc(math.sqrt(chi_square / 2)))
