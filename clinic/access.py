@@ -1,11 +1,21 @@
 from clinic.models import StaffMember
 
 
-def is_clinic_staff(request) -> bool:
-    """Whether the request's user works for any clinic; asked once per request."""
-    if not hasattr(request, "_is_clinic_staff"):
+def staff_roles(request) -> frozenset[str]:
+    """The roles the request's user holds in any clinic; asked once per request."""
+    if not hasattr(request, "_staff_roles"):
         user = request.user
-        request._is_clinic_staff = (
-            user.is_authenticated and StaffMember.objects.filter(user=user).exists()
+        request._staff_roles = frozenset(
+            StaffMember.objects.filter(user=user).values_list("role", flat=True)
+            if user.is_authenticated
+            else ()
         )
-    return request._is_clinic_staff
+    return request._staff_roles
+
+
+def is_clinic_staff(request) -> bool:
+    return bool(staff_roles(request))
+
+
+def is_clinic_manager(request) -> bool:
+    return StaffMember.Role.MANAGER in staff_roles(request)

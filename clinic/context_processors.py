@@ -1,13 +1,14 @@
 from django.utils.functional import SimpleLazyObject
 
-from clinic.access import is_clinic_staff
+from clinic.access import is_clinic_manager, is_clinic_staff
 from clinic.models import ReviewCase
 
 
 def role(request) -> dict:
-    """`is_clinic_staff` for the navigation; asked of the database only when used."""
+    """The staff navigation's facts; each asked of the database only when used."""
     return {
         "is_clinic_staff": SimpleLazyObject(lambda: is_clinic_staff(request)),
+        "is_clinic_manager": SimpleLazyObject(lambda: is_clinic_manager(request)),
         "open_case_count": SimpleLazyObject(lambda: _open_cases(request)),
     }
 

@@ -365,7 +365,12 @@ class AuditEntry(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="audit_entries"
     )
     patient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="audited_access"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="audited_access",
+        null=True,
+        blank=True,
+        help_text=_("Empty for exports, which cover many patients."),
     )
     action = models.CharField(max_length=20, choices=Action.choices)
     target = models.CharField(max_length=200)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from clinic.access import is_clinic_manager
 from clinic.audit import audit_record, client_address
 from clinic.models import AuditEntry, CaseEvent, ReviewCase
 from clinic.presenters import ROW_FIELDS, case_timeline, queue_rows
@@ -124,7 +125,7 @@ def case_action(request, pk: int, action: str):
 @require_GET
 def audit_log(request):
     """The audit log of the clinics the user manages; not for clinicians."""
-    if not request.user.staff_roles.filter(role="manager").exists():
+    if not is_clinic_manager(request):
         raise Http404("Only clinic managers read the audit log.")
     entries = AuditEntry.objects.for_manager(request.user).select_related(
         "actor", "patient"

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from clinic import review_views, views
+from clinic import outcome_views, review_views, views
 
 app_name = "clinic"
 urlpatterns = [
@@ -15,4 +15,6 @@ urlpatterns = [
         name="case_action",
     ),
     path("audit/", review_views.audit_log, name="audit_log"),
+    path("outcomes/", outcome_views.outcomes, name="outcomes"),
+    path("outcomes/export.csv", outcome_views.outcomes_export, name="outcomes_export"),
 ]

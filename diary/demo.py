@@ -16,6 +16,7 @@ from PIL import Image, ImageDraw, ImageFilter
 
 from clinic.models import Clinic, Procedure, StaffMember
 from clinic.services import treatment_create
+from diary.models import Entry
 from diary.photos import prepare_photo
 from diary.services import EntryValues, entry_record
 
@@ -66,7 +67,49 @@ def demo_load(*, now: datetime) -> bool:
         velvet = Procedure.objects.get(slug="velvet-skin")
         for email, name, days, missed in PATIENTS:
             _patient(clinic, velvet, clinician, email, name, days, missed, now)
+        _cohorts(clinic, clinician, now)
+        # Made-up history: nobody needs to be emailed about it.
+        Entry.objects.filter(treatment__clinic=clinic).update(notified_at=now)
     return True
+
+
+def _cohorts(clinic: Clinic, clinician, now: datetime) -> None:
+    """240 past treatments for the Outcomes page: two procedures, two needle depths,
+    three practitioners, missed days, slower healers and a few complications."""
+    rng = random.Random("cohorts")  # noqa: S311 (repeatable made-up data)
+    practitioners = [clinician] + [
+        _staff(clinic, f"practitioner{n}@demo.test", name, "clinician")
+        for n, name in ((2, "Dr Mei Lin"), (3, "Dr Ravi Shah"))
+    ]
+    procedures = list(Procedure.objects.filter(slug__in=["velvet-skin", "dermapen"]))
+    for n in range(240):
+        procedure = procedures[n % 2]
+        depth = Decimal("0.50") if n % 4 < 2 else Decimal("1.00")
+        performed = now - timedelta(days=rng.randint(15, 200), hours=rng.randint(0, 8))
+        treatment = treatment_create(
+            clinic=clinic, patient_name=f"Cohort Patient {n}",
+            patient_email=f"cohort{n}@demo.test", procedure=procedure,
+            performed_at=performed, practitioner=practitioners[n % 3],
+            needle_depth_mm=depth, anaesthesia=n % 5 != 0,
+        )  # fmt: skip
+        slow = (depth == Decimal("1.00")) + (procedure.slug == "velvet-skin")
+        stops = rng.choice([8, 10, 11, 11, 12, 14])
+        for day in range(stops):
+            if rng.random() < 0.15:  # a missed day
+                continue
+            redness, bruising, peeling, pain = USUAL[min(day, 14)]
+            if day >= 2 and rng.random() < 0.2 * slow:
+                redness, bruising = min(4, redness + 1), min(4, bruising + 1)
+            if procedure.slug == "dermapen":
+                peeling = max(0, peeling - 1)
+            signs = ["pimples"] if n % 37 == 0 and day == 4 else []
+            signs += ["fever"] if n % 61 == 0 and day == 3 else []
+            entry_record(
+                treatment=treatment, day=day,
+                values=EntryValues(redness=redness, bruising=bruising, peeling=peeling,
+                                   pain=pain, bleeding=day == 0, warning_signs=signs),
+                recorded_at=min(now, performed + timedelta(days=day, hours=10)),
+            )  # fmt: skip
 
 
 def _staff(clinic: Clinic, email: str, name: str, role: str):

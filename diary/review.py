@@ -140,6 +140,8 @@ def entry_notify(entry_id: int) -> bool:
     """Email the clinic's on-call address about an urgent entry: a link, no clinical
     detail. Return whether it was sent; a failure is logged and left for the digest."""
     entry = Entry.objects.select_related("treatment__clinic").get(pk=entry_id)
+    if entry.notified_at is not None:  # already told (by an earlier send or the digest)
+        return True
     clinic = entry.treatment.clinic
     case = (
         ReviewCase.objects.filter(treatment=entry.treatment).order_by("-opened_at").first()

@@ -46,3 +46,13 @@ def overdue(case, now) -> bool:
 @register.filter
 def get_count(counts: dict, key: str) -> int:
     return counts.get(key, 0)
+
+
+@register.filter
+def get_item(mapping: dict, key: str):
+    return mapping.get(key)
+
+
+@register.filter
+def percent(share: float | None) -> str:
+    return "—" if share is None else f"{share:.0%}"

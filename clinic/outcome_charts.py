@@ -1,0 +1,60 @@
+"""Charts for the outcomes page: resolution curves and the spread by day."""
+
+import base64
+import io
+
+import matplotlib
+from matplotlib.figure import Figure
+
+from recovery.course import Course
+from recovery.scales import Symptom
+
+COLOURS = ("#1d4f91", "#c2410c", "#2f855a")
+
+
+def _data_uri(figure: Figure) -> str:
+    buffer = io.BytesIO()
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "downtime-diary"}):
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def resolution_chart(symptom: Symptom, cohorts: list) -> str:
+    """Kaplan-Meier curves: the share not yet resolved, day by day, per cohort."""
+    figure = Figure(figsize=(5.2, 2.4), layout="constrained")
+    axes = figure.add_subplot()
+    for colour, cohort in zip(COLOURS, cohorts, strict=False):
+        steps = cohort.resolution[symptom.code].steps
+        days = [0] + [s.time for s in steps]
+        share = [1.0] + [s.survival for s in steps]
+        axes.step(days, share, where="post", color=colour, label=cohort.label[:40])
+    axes.set_ylim(-0.02, 1.02)
+    axes.set_ylabel("not yet resolved")
+    axes.set_xlabel("Day after treatment")
+    axes.set_title(f"{symptom.label}: time to 1 or less", loc="left", fontsize=10)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.legend(fontsize=7, frameon=False)
+    return _data_uri(figure)
+
+
+def spread_chart(symptom: Symptom, cohorts: list, course: Course | None) -> str:
+    """Each cohort's median and 25th-75th percentile by day over the course band."""
+    figure = Figure(figsize=(5.2, 2.4), layout="constrained")
+    axes = figure.add_subplot()
+    if course is not None:
+        days = list(range(15))
+        bands = [course.band(symptom.code, d) for d in days]
+        axes.fill_between(days, 0, [b.upper for b in bands], step="mid", color="#d8ecdf",
+                          label="course: within range", linewidth=0)  # fmt: skip
+    for colour, cohort in zip(COLOURS, cohorts, strict=False):
+        spreads = cohort.spreads[symptom.code]
+        days = [s.day for s in spreads]
+        axes.fill_between(days, [s.low for s in spreads], [s.high for s in spreads],
+                          color=colour, alpha=0.15, linewidth=0)  # fmt: skip
+        axes.plot(days, [s.median for s in spreads], color=colour, label=cohort.label[:40])
+    axes.set_ylim(-0.2, symptom.maximum + 0.2)
+    axes.set_xlabel("Day after treatment")
+    axes.set_title(f"{symptom.label}: median and middle half", loc="left", fontsize=10)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.legend(fontsize=7, frameon=False)
+    return _data_uri(figure)

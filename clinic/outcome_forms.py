@@ -1,0 +1,86 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from clinic.models import CourseVersion, Procedure
+
+COHORT_PREFIXES = ("a", "b", "c")
+
+
+class CohortForm(forms.Form):
+    """One cohort: treatments picked by procedure, course version and settings."""
+
+    procedure = forms.ModelChoiceField(
+        queryset=Procedure.objects.all(), required=False, empty_label=_("Any procedure")
+    )
+    course_version = forms.ModelChoiceField(
+        queryset=CourseVersion.objects.select_related("procedure"),
+        required=False,
+        empty_label=_("Any course version"),
+    )
+    needle_depth_mm = forms.DecimalField(
+        label=_("Needle depth (mm)"), required=False, min_value=0.1, max_value=3
+    )
+    anaesthesia = forms.ChoiceField(
+        choices=[
+            ("", _("With or without anaesthesia")),
+            ("yes", _("With")),
+            ("no", _("Without")),
+        ],
+        required=False,
+    )
+    practitioner = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(),
+        required=False,
+        empty_label=_("Any practitioner"),
+    )
+    performed_from = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label=_("From")
+    )
+    performed_to = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label=_("To")
+    )
+
+    def __init__(self, *args, staff_user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["practitioner"].queryset = (
+            get_user_model().objects.filter(staff_roles__clinic__staff__user=staff_user)
+            .distinct().order_by("first_name")
+        )  # fmt: skip
+        self.fields["practitioner"].label_from_instance = lambda u: (
+            u.get_full_name() or u.username
+        )
+        for field in self.fields.values():
+            is_select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = (
+                "form-select" if is_select else "form-control"
+            ) + " form-control-sm"
+
+    def treatments(self, base):
+        """`base` narrowed to this cohort (unnarrowed if the form is invalid)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        lookups = {
+            "procedure": data.get("procedure"),
+            "course_version": data.get("course_version"),
+            "needle_depth_mm": data.get("needle_depth_mm"),
+            "practitioner": data.get("practitioner"),
+            "performed_at__date__gte": data.get("performed_from"),
+            "performed_at__date__lte": data.get("performed_to"),
+        }
+        narrowed = base.filter(**{k: v for k, v in lookups.items() if v not in (None, "")})
+        if data.get("anaesthesia"):
+            narrowed = narrowed.filter(anaesthesia=data["anaesthesia"] == "yes")
+        return narrowed
+
+    def label(self) -> str:
+        data = self.cleaned_data if self.is_valid() else {}
+        parts = [
+            str(data["course_version"]) if data.get("course_version") else None,
+            str(data["procedure"]) if data.get("procedure") else None,
+            f"{data['needle_depth_mm']} mm" if data.get("needle_depth_mm") else None,
+            {"yes": "with anaesthesia", "no": "without anaesthesia"}.get(
+                data.get("anaesthesia")
+            ),
+            data["practitioner"].get_full_name() if data.get("practitioner") else None,
+        ]
+        return " · ".join(p for p in parts if p) or "All treatments"
