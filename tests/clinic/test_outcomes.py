@@ -1,0 +1,135 @@
+import csv
+import io
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from clinic.models import AuditEntry
+from clinic.outcomes import pseudonym
+from tests.factories import StaffFactory, TreatmentFactory, record
+
+
+@pytest.fixture
+def manager(clinic):
+    return StaffFactory(clinic=clinic, role="manager").user
+
+
+def cohort(clinic, count, *, resolved_on, depth="0.50", note=""):
+    """`count` treatments 20 days ago whose redness is 3 until `resolved_on`, then 0."""
+    treatments = []
+    for _n in range(count):
+        treatment = TreatmentFactory(
+            clinic=clinic,
+            performed_at=timezone.now() - timedelta(days=20),
+            needle_depth_mm=Decimal(depth),
+        )
+        for day in range(11):
+            record(treatment, day, redness=3 if day < resolved_on else 0, bruising=0,
+                   peeling=0, pain=0, note=note)  # fmt: skip
+        treatments.append(treatment)
+    return treatments
+
+
+def test_managers_see_adherence_flag_rates_and_time_to_resolution(client, clinic, manager):
+    cohort(clinic, 6, resolved_on=4)
+    client.force_login(manager)
+    response = client.get(reverse("clinic:outcomes"))
+    (summary,) = response.context["cohorts"]
+    assert (summary.treatments, summary.adherence, summary.adherent_patients) == (
+        6,
+        1.0,
+        1.0,
+    )
+    redness = summary.resolution["redness"]
+    assert (redness.median, redness.q1, redness.q3) == (4, 4, 4)
+    # redness 3 up to day 3 stays within the band (upper 3 on days 1-3): no flags
+    assert summary.review_share == 0.0
+    assert len(response.context["charts"]) == 4
+
+
+def test_two_cohorts_are_compared_with_a_log_rank_test(client, clinic, manager):
+    cohort(clinic, 6, resolved_on=2, depth="0.50")
+    cohort(clinic, 6, resolved_on=8, depth="1.00")
+    client.force_login(manager)
+    response = client.get(
+        reverse("clinic:outcomes") + "?a-needle_depth_mm=0.5&b-needle_depth_mm=1.0"
+    )
+    fast, slow = response.context["cohorts"]
+    assert (fast.label, slow.label) == ("0.5 mm", "1.0 mm")
+    assert (fast.resolution["redness"].median, slow.resolution["redness"].median) == (2, 8)
+    assert slow.review_share == 1.0  # redness 3 is above the band from day 4
+    assert response.context["tests"]["redness"].p_value < 0.01
+
+
+def test_a_cohort_under_5_treatments_shows_counts_only(client, clinic, manager):
+    cohort(clinic, 4, resolved_on=3)
+    client.force_login(manager)
+    response = client.get(reverse("clinic:outcomes"))
+    (summary,) = response.context["cohorts"]
+    assert (summary.treatments, summary.small, summary.resolution) == (4, True, {})
+    assert response.context["charts"] == []
+
+
+def test_a_large_cohort_leaving_the_band_suggests_reviewing_the_course(
+    client, clinic, manager
+):
+    cohort(clinic, 20, resolved_on=9)
+    client.force_login(manager)
+    response = client.get(reverse("clinic:outcomes") + "?a-procedure=1")
+    suggestions = response.context["cohorts"][0].suggestions
+    assert suggestions[0].startswith(
+        "Day 4: 100% of this cohort reported redness above 2, the course's upper limit"
+    )
+
+
+def test_only_managers_see_outcomes(client, clinic, clinician, treatment):
+    client.force_login(clinician)
+    assert client.get(reverse("clinic:outcomes")).status_code == 404
+    assert client.get(reverse("clinic:outcomes_export")).status_code == 404
+    client.force_login(treatment.patient)
+    assert client.get(reverse("clinic:outcomes")).status_code == 404
+    client.logout()
+    assert client.get(reverse("clinic:outcomes")).status_code == 302
+
+
+def test_another_clinics_manager_sees_none_of_these_treatments(
+    client, clinic, other_clinician
+):
+    cohort(clinic, 6, resolved_on=3)
+    elsewhere = StaffFactory(
+        clinic=other_clinician.staff_roles.get().clinic, role="manager"
+    )
+    client.force_login(elsewhere.user)
+    assert client.get(reverse("clinic:outcomes")).context["cohorts"][0].treatments == 0
+    export = client.get(reverse("clinic:outcomes_export") + "?cohort=a")
+    assert len(export.content.decode().splitlines()) == 1  # the header only
+
+
+def test_the_export_is_pseudonymous_without_names_or_notes_and_audited(
+    client, clinic, manager
+):
+    (treatment,) = cohort(clinic, 1, resolved_on=3, note="My neighbour Hana saw it")
+    client.force_login(manager)
+    response = client.get(reverse("clinic:outcomes_export") + "?cohort=a")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    text = response.content.decode()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == 11
+    assert rows[0]["treatment"] == pseudonym(treatment.pk) != str(treatment.pk)
+    assert (rows[3]["day"], rows[3]["redness"], rows[3]["status"]) == ("3", "0", "normal")
+    for private in (treatment.patient.first_name, treatment.patient.last_name,
+                    treatment.patient.email, "Hana", "neighbour"):  # fmt: skip
+        assert private not in text
+    audit = AuditEntry.objects.get(action="export")
+    assert (audit.actor, audit.patient, audit.clinic) == (manager, None, clinic)
+
+
+def test_an_unknown_cohort_or_bad_filter_does_not_break_the_page(client, clinic, manager):
+    client.force_login(manager)
+    assert client.get(reverse("clinic:outcomes_export") + "?cohort=z").status_code == 404
+    response = client.get(reverse("clinic:outcomes") + "?a-needle_depth_mm=banana")
+    assert response.status_code == 200
+    assert "needle_depth_mm" in response.context["forms"][0].errors
