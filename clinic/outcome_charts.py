@@ -5,6 +5,7 @@ import io
 
 import matplotlib
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from recovery.course import Course
 from recovery.scales import Symptom
@@ -29,6 +30,7 @@ def resolution_chart(symptom: Symptom, cohorts: list) -> str:
         share = [1.0] + [s.survival for s in steps]
         axes.step(days, share, where="post", color=colour, label=cohort.label[:40])
     axes.set_ylim(-0.02, 1.02)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_ylabel("not yet resolved")
     axes.set_xlabel("Day after treatment")
     axes.set_title(f"{symptom.label}: time to 1 or less", loc="left", fontsize=10)

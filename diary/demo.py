@@ -18,6 +18,7 @@ from clinic.models import Clinic, Procedure, StaffMember
 from clinic.services import treatment_create
 from diary.models import Entry
 from diary.photos import prepare_photo
+from diary.review import case_resolve
 from diary.services import EntryValues, entry_record
 
 DEMO_PASSWORD = "velvet-demo-2026"  # noqa: S105 (demo accounts on a local machine)
@@ -36,6 +37,11 @@ USUAL = [
     (1, 1, 2, 0), (1, 1, 2, 0), (1, 0, 1, 0), (1, 0, 1, 0), (0, 0, 1, 0),
     (0, 0, 0, 0), (0, 0, 0, 0), (0, 0, 0, 0), (0, 0, 0, 0), (0, 0, 0, 0),
 ]  # fmt: skip
+# Dermapen alone settles faster and peels less (expected-course.md).
+DERMAPEN_USUAL = [
+    (3, 1, 0, 4), (2, 1, 0, 1), (2, 1, 1, 0), (1, 1, 1, 0), (1, 0, 1, 0), (1, 0, 0, 0),
+] + [(0, 0, 0, 0)] * 9  # fmt: skip
+OUTCOMES = ["expected_variation"] * 6 + ["advised_home_care"] * 3 + ["asked_to_visit"]
 
 
 def demo_logins() -> list[tuple[str, str, str]]:
@@ -93,15 +99,14 @@ def _cohorts(clinic: Clinic, clinician, now: datetime) -> None:
             needle_depth_mm=depth, anaesthesia=n % 5 != 0,
         )  # fmt: skip
         slow = (depth == Decimal("1.00")) + (procedure.slug == "velvet-skin")
+        usual = USUAL if procedure.slug == "velvet-skin" else DERMAPEN_USUAL
         stops = rng.choice([8, 10, 11, 11, 12, 14])
         for day in range(stops):
             if rng.random() < 0.15:  # a missed day
                 continue
-            redness, bruising, peeling, pain = USUAL[min(day, 14)]
-            if day >= 2 and rng.random() < 0.2 * slow:
+            redness, bruising, peeling, pain = usual[min(day, 14)]
+            if day >= 2 and rng.random() < 0.12 * slow:
                 redness, bruising = min(4, redness + 1), min(4, bruising + 1)
-            if procedure.slug == "dermapen":
-                peeling = max(0, peeling - 1)
             signs = ["pimples"] if n % 37 == 0 and day == 4 else []
             signs += ["fever"] if n % 61 == 0 and day == 3 else []
             entry_record(
@@ -110,6 +115,8 @@ def _cohorts(clinic: Clinic, clinician, now: datetime) -> None:
                                    pain=pain, bleeding=day == 0, warning_signs=signs),
                 recorded_at=min(now, performed + timedelta(days=day, hours=10)),
             )  # fmt: skip
+        for case in treatment.review_cases.all():  # the clinic reviewed its past cases
+            case_resolve(case_id=case.pk, user=clinician, outcome=rng.choice(OUTCOMES))
 
 
 def _staff(clinic: Clinic, email: str, name: str, role: str):

@@ -133,3 +133,11 @@ def test_an_unknown_cohort_or_bad_filter_does_not_break_the_page(client, clinic,
     response = client.get(reverse("clinic:outcomes") + "?a-needle_depth_mm=banana")
     assert response.status_code == 200
     assert "needle_depth_mm" in response.context["forms"][0].errors
+
+
+def test_a_symptom_settled_on_day_0_shows_day_0_not_not_reached(client, clinic, manager):
+    cohort(clinic, 5, resolved_on=0)
+    client.force_login(manager)
+    response = client.get(reverse("clinic:outcomes"))
+    assert response.context["cohorts"][0].resolution["redness"].median == 0
+    assert "<td>0 (0–0)</td>" in response.text
