@@ -13,12 +13,10 @@ two minutes, in an in-memory SQLite database).
 """
 
 import os
-import random
 import statistics
 import sys
 import time
 import warnings
-from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -31,128 +29,17 @@ import django
 django.setup()
 warnings.filterwarnings("ignore", message="No directory at")  # no collectstatic needed
 
-from django.contrib.auth import get_user_model  # noqa: E402
+from dataset import build, create_database  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.http import HttpResponse  # noqa: E402
 from django.template import engines  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 from django.urls import path, reverse  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
-from clinic.models import Clinic, Procedure, ReviewCase, StaffMember, Treatment  # noqa: E402
-from diary.models import Entry, Flag  # noqa: E402
-from recovery.judge import Observation, judge  # noqa: E402
+from clinic.models import ReviewCase  # noqa: E402
 
-CLINICS, TREATMENTS, DAYS = 50, 20_000, 10  # 10 entries each: 200,000 entries
 ROUNDS = 15
-rng = random.Random(2026)
-
-
-def build() -> dict:
-    """Create the data set; return the staff users of the 5- and 500-case clinics."""
-    user_model = get_user_model()
-    velvet = Procedure.objects.get(slug="velvet-skin")
-    course_version = velvet.current_course()
-    course = course_version.course
-    clinics = Clinic.objects.bulk_create(
-        Clinic(name=f"Clinic {n}", slug=f"clinic-{n}", time_zone="Asia/Tokyo")
-        for n in range(CLINICS)
-    )
-    staff = user_model.objects.bulk_create(
-        user_model(username=f"staff{n}@bench.test", email=f"staff{n}@bench.test")
-        for n in range(CLINICS)
-    )
-    StaffMember.objects.bulk_create(
-        StaffMember(clinic=c, user=u) for c, u in zip(clinics, staff, strict=True)
-    )
-    patients = user_model.objects.bulk_create(
-        user_model(
-            username=f"p{n}@bench.test", email=f"p{n}@bench.test", first_name=f"P{n}"
-        )
-        for n in range(TREATMENTS)
-    )
-    now = timezone.now()
-    # Clinic 0 gets exactly 5 troubled treatments, clinic 1 gets 500; the rest mixed.
-    owners = (
-        [0] * 400 + [1] * 600 + [2 + n % (CLINICS - 2) for n in range(TREATMENTS - 1000)]
-    )
-    troubled = set(range(5)) | set(range(400, 900))
-    treatments = Treatment.objects.bulk_create(
-        Treatment(clinic=clinics[owners[n]], patient=patients[n], procedure=velvet,
-                  course_version=course_version,
-                  performed_at=now - timedelta(days=12, hours=rng.randint(0, 200)))
-        for n in range(TREATMENTS)
-    )  # fmt: skip
-    entries, verdicts = [], []
-    for n, treatment in enumerate(treatments):
-        quiet = owners[n] in (0, 1) and n not in troubled
-        earlier = []
-        for day in range(DAYS):
-            base = [
-                (3, 1, 0, 5),
-                (3, 2, 0, 2),
-                (2, 2, 1, 1),
-                (2, 2, 1, 1),
-                (2, 1, 2, 0),
-                (1, 1, 2, 0),
-                (1, 1, 2, 0),
-                (1, 0, 1, 0),
-                (1, 0, 1, 0),
-                (0, 0, 1, 0),
-            ][day]
-            values = list(base)
-            if not quiet and rng.random() < (0.5 if n in troubled else 0.03):
-                values[rng.randrange(4)] += rng.randint(1, 3)
-            if n in troubled and day == 2:
-                values[3] += 3  # every troubled treatment has at least one flag
-            values = [min(v, 10 if i == 3 else 4) for i, v in enumerate(values)]
-            signs = (
-                frozenset({"fever"})
-                if n in troubled and day == 5 and n % 7 == 0
-                else frozenset()
-            )
-            observation = Observation(day, *values, warning_signs=signs)
-            verdict = judge(observation, course=course, earlier=earlier)
-            earlier.append(observation)
-            entries.append(
-                Entry(
-                    treatment=treatment,
-                    day=day,
-                    redness=values[0],
-                    bruising=values[1],
-                    peeling=values[2],
-                    pain=values[3],
-                    warning_signs=sorted(signs),
-                    status=verdict.status.value,
-                    course_version=course_version,
-                    recorded_at=now,
-                )
-            )
-            verdicts.append(verdict)
-    Entry.objects.bulk_create(entries, batch_size=5000)
-    cases = {}
-    for entry, verdict in zip(entries, verdicts, strict=True):
-        if verdict.flags and entry.treatment_id not in cases:
-            cases[entry.treatment_id] = ReviewCase(
-                treatment_id=entry.treatment_id,
-                opened_at=now - timedelta(hours=rng.randint(0, 60)),
-            )
-    ReviewCase.objects.bulk_create(cases.values(), batch_size=5000)
-    flags = [
-        Flag(entry=entry, case=cases[entry.treatment_id], symptom=f.symptom,
-             level=f.level.value, rule=f.rule.value, observed=f.observed,
-             expected_low=f.expected_low, expected_upper=f.expected_upper,
-             message=f.message, course_version=course_version)
-        for entry, verdict in zip(entries, verdicts, strict=True) for f in verdict.flags
-    ]  # fmt: skip
-    Flag.objects.bulk_create(flags, batch_size=5000)
-    urgent = set(
-        Flag.objects.filter(level="urgent").values_list("case_id", flat=True).distinct()
-    )
-    ReviewCase.objects.filter(pk__in=urgent).update(level="urgent", priority=2)
-    print(f"built: {len(entries)} entries, {len(flags)} flags, {len(cases)} cases")
-    return {"five": staff[0], "five_hundred": staff[1]}
 
 
 def bare_view(request, size: int):
@@ -211,7 +98,7 @@ def query_count(client: Client, url: str) -> int:
 def main() -> None:
     # Not setup_test_environment(): it instruments every template render so tests can
     # inspect contexts, a cost production never pays (and one that taxes each {% include %}).
-    connection.creation.create_test_db(verbosity=0)
+    create_database()
     started = time.perf_counter()
     staff = build()
     print(f"build took {time.perf_counter() - started:.0f} s")

@@ -1,9 +1,11 @@
 """Charts for the outcomes page: resolution curves and the spread by day."""
 
 import base64
+import hashlib
 import io
 
 import matplotlib
+from django.core.cache import cache
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
@@ -13,6 +15,27 @@ from recovery.scales import Symptom
 COLOURS = ("#1d4f91", "#c2410c", "#2f855a")
 
 
+def _figure() -> Figure:
+    # A fixed layout: the constrained layout engine took as long as the drawing.
+    figure = Figure(figsize=(5.2, 2.4))
+    figure.subplots_adjust(left=0.12, right=0.98, top=0.88, bottom=0.2)
+    return figure
+
+
+def _memoised(render):
+    """Cache a chart by the numbers it draws: the same data always gives the same
+    SVG, so managers re-opening a comparison do not wait for matplotlib."""
+
+    def cached(symptom, cohorts, *args):
+        key = "outcome-chart:" + hashlib.sha256(
+            repr((render.__name__, symptom.code, [c.chart_data(symptom.code) for c in cohorts],
+                  args)).encode()
+        ).hexdigest()  # fmt: skip
+        return cache.get_or_set(key, lambda: render(symptom, cohorts, *args), 3600)
+
+    return cached
+
+
 def _data_uri(figure: Figure) -> str:
     buffer = io.BytesIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "downtime-diary"}):
@@ -20,9 +43,10 @@ def _data_uri(figure: Figure) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
+@_memoised
 def resolution_chart(symptom: Symptom, cohorts: list) -> str:
     """Kaplan-Meier curves: the share not yet resolved, day by day, per cohort."""
-    figure = Figure(figsize=(5.2, 2.4), layout="constrained")
+    figure = _figure()
     axes = figure.add_subplot()
     for colour, cohort in zip(COLOURS, cohorts, strict=False):
         steps = cohort.resolution[symptom.code].steps
@@ -39,9 +63,10 @@ def resolution_chart(symptom: Symptom, cohorts: list) -> str:
     return _data_uri(figure)
 
 
+@_memoised
 def spread_chart(symptom: Symptom, cohorts: list, course: Course | None) -> str:
     """Each cohort's median and 25th-75th percentile by day over the course band."""
-    figure = Figure(figsize=(5.2, 2.4), layout="constrained")
+    figure = _figure()
     axes = figure.add_subplot()
     if course is not None:
         days = list(range(15))

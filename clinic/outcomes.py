@@ -1,24 +1,25 @@
 """Outcomes of a cohort of treatments: adherence, flag rates, review outcomes, time
 to resolution (Kaplan-Meier) and the day-by-day spread against the course.
 
-Counts come from aggregate queries; the distributions from one ordered scan of the
-cohort's entries (quantiles per day are not portable SQL between SQLite and
-PostgreSQL).
+Everything is computed in the database with grouped aggregates: per treatment, the
+three facts that fix its time to resolution; per day, how many reported each value
+(quantiles come from those counts, since quantile functions are not portable SQL
+between SQLite and PostgreSQL).
 """
 
 import hashlib
 import hmac
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Max, Min, Q, When
 
 from clinic.models import ReviewCase
-from diary.models import Entry
+from diary.models import Entry, Flag
 from recovery.course import Course
-from recovery.outcomes import Spread, spread_by_day, time_to_resolution
+from recovery.outcomes import RESOLVED_AT, Spread, resolution, spread_by_day
 from recovery.scales import SYMPTOMS
 from recovery.survival import Step, kaplan_meier, quantile_time
 
@@ -54,6 +55,12 @@ class CohortSummary:
     def small(self) -> bool:
         return self.treatments < SMALL_COHORT
 
+    def chart_data(self, code: str) -> tuple:
+        """What the charts draw for one symptom, to key their cache."""
+        steps = [(s.time, s.survival) for s in self.resolution[code].steps]
+        spreads = [(s.day, s.low, s.median, s.high) for s in self.spreads[code]]
+        return self.label, steps, spreads
+
     @property
     def expected_variation_share(self) -> float | None:
         resolved = sum(self.outcomes.values())
@@ -64,77 +71,94 @@ def cohort_summary(
     treatments, *, label: str, course: Course | None, now: datetime
 ) -> CohortSummary:
     """Summarise the treatments of queryset `treatments` (see the module docstring)."""
-    counts = treatments.aggregate(
-        n=Count("id", distinct=True),
-        review=Count("id", filter=Q(entries__flags__level="review"), distinct=True),
-        urgent=Count("id", filter=Q(entries__flags__level="urgent"), distinct=True),
-    )
-    summary = CohortSummary(label=label, treatments=counts["n"])
-    if not counts["n"]:
+    codes = [s.code for s in SYMPTOMS]
+    aggregates = {
+        "first": Min("entries__day"),
+        "last": Max("entries__day"),
+        "logged": Count("entries", filter=Q(entries__day__lt=LOGGED_DAYS)),
+    }
+    for code in codes:
+        aggregates[f"above_{code}"] = Max(
+            "entries__day", filter=Q(**{f"entries__{code}__gt": RESOLVED_AT})
+        )
+    # Treatments 10 or more days old expect all 11 days; only recent ones need their
+    # date (reading 20,000 datetimes cost more than the aggregates).
+    finished = now - timedelta(days=LOGGED_DAYS - 1)
+    aggregates["finished"] = Max(Case(When(performed_at__lte=finished, then=1), default=0))
+    facts = list(treatments.values("id").annotate(**aggregates).order_by())
+    summary = CohortSummary(label=label, treatments=len(facts))
+    if not facts:
         return summary
-    summary.review_share = counts["review"] / counts["n"]
-    summary.urgent_share = counts["urgent"] / counts["n"]
+    flagged = dict(
+        Flag.objects.filter(entry__treatment__in=treatments).values_list("level")
+        .annotate(n=Count("entry__treatment", distinct=True)).order_by()
+    )  # fmt: skip
+    summary.review_share = flagged.get("review", 0) / len(facts)
+    summary.urgent_share = flagged.get("urgent", 0) / len(facts)
     summary.outcomes = dict(
         ReviewCase.objects.filter(treatment__in=treatments, status="resolved")
         .values_list("outcome").annotate(n=Count("id")).order_by()
     )  # fmt: skip
-    _adherence(summary, treatments, now)
+    recent = dict(
+        treatments.filter(performed_at__gt=finished).values_list("id", "performed_at")
+    )
+    _adherence(summary, facts, recent, now)
     if not summary.small:
-        _distributions(summary, treatments, course)
+        _distributions(summary, facts, treatments, course)
     return summary
 
 
-def _adherence(summary: CohortSummary, treatments, now: datetime) -> None:
-    logged = dict(
-        Entry.objects.filter(treatment__in=treatments, day__lt=LOGGED_DAYS)
-        .values_list("treatment").annotate(n=Count("id")).order_by()
-    )  # fmt: skip
+def _adherence(
+    summary: CohortSummary, facts: list[dict], recent: dict, now: datetime
+) -> None:
     expected_total, logged_total, finished, adherent = 0, 0, 0, 0
-    for pk, performed_at in treatments.values_list("id", "performed_at"):
-        elapsed = min(LOGGED_DAYS, (now - performed_at).days + 1)
+    for fact in facts:
+        elapsed = LOGGED_DAYS if fact["finished"] else (now - recent[fact["id"]]).days + 1
         expected_total += max(elapsed, 0)
-        logged_total += logged.get(pk, 0)
+        logged_total += fact["logged"]
         if elapsed >= LOGGED_DAYS:
             finished += 1
-            adherent += logged.get(pk, 0) >= 7
+            adherent += fact["logged"] >= 7
     summary.adherence = logged_total / expected_total if expected_total else None
     summary.adherent_patients = adherent / finished if finished else None
 
 
-def _distributions(summary: CohortSummary, treatments, course: Course | None) -> None:
+def _distributions(
+    summary: CohortSummary, facts, treatments, course: Course | None
+) -> None:
+    """Resolution from the per-treatment facts; the spread by day from one grouped
+    count of each combination of values on each day (few rows, split per symptom)."""
     codes = [s.code for s in SYMPTOMS]
-    by_treatment: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    by_day: dict[str, dict[int, list[int]]] = {c: defaultdict(list) for c in codes}
-    rows = Entry.objects.filter(treatment__in=treatments).values_list(
-        "treatment", "day", *codes
-    )
-    for treatment_id, day, *values in rows.iterator(chunk_size=5000):
+    counts = {code: defaultdict(lambda: defaultdict(int)) for code in codes}
+    combos = Entry.objects.filter(treatment__in=treatments).values_list("day", *codes)
+    for day, *values, n in combos.annotate(n=Count("id")).order_by():
         for code, value in zip(codes, values, strict=True):
-            by_treatment[treatment_id][code].append((day, value))
-            by_day[code][day].append(value)
+            counts[code][day][value] += n
+    logged = [f for f in facts if f["first"] is not None]
     for symptom in SYMPTOMS:
-        outcomes = [time_to_resolution(v[symptom.code]) for v in by_treatment.values()]
-        times = [t for t, _resolved in filter(None, outcomes)]
-        events = [resolved for _t, resolved in filter(None, outcomes)]
+        code = symptom.code
+        outcomes = [resolution(first_day=f["first"], last_day=f["last"],
+                               last_day_above=f[f"above_{code}"]) for f in logged]  # fmt: skip
+        times, events = [t for t, _e in outcomes], [e for _t, e in outcomes]
         steps = kaplan_meier(times, events)
-        summary.resolution[symptom.code] = Resolution(
+        summary.resolution[code] = Resolution(
             median=quantile_time(steps, 0.5), q1=quantile_time(steps, 0.25),
             q3=quantile_time(steps, 0.75), steps=steps, times=times, events=events,
         )  # fmt: skip
-        summary.spreads[symptom.code] = spread_by_day(by_day[symptom.code])
+        summary.spreads[code] = spread_by_day(counts[code])
         if course is not None and summary.treatments >= SUGGEST_FROM:
             summary.suggestions += _suggestions(
-                symptom, summary.spreads[symptom.code], by_day, course
+                symptom, summary.spreads[code], counts[code], course
             )
 
 
-def _suggestions(symptom, spreads: list[Spread], by_day, course: Course) -> list[str]:
+def _suggestions(symptom, spreads: list[Spread], counts, course: Course) -> list[str]:
     notes = []
     for spread in spreads:
         upper = course.band(symptom.code, spread.day).upper
         if spread.high > upper:
-            values = by_day[symptom.code][spread.day]
-            share = sum(v > upper for v in values) / len(values)
+            day_counts = counts[spread.day]
+            share = sum(n for v, n in day_counts.items() if v > upper) / spread.count
             notes.append(
                 f"Day {spread.day}: {share:.0%} of this cohort reported "
                 f"{symptom.label.lower()} above {upper}, the course's upper limit for "

@@ -8,6 +8,7 @@ tabulated by Kleinbaum & Klein, Survival Analysis).
 """
 
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -62,21 +63,19 @@ def log_rank(groups: Sequence[tuple[Sequence[float], Sequence[bool]]]) -> LogRan
     its p-value. Raises ValueError unless given exactly two groups."""
     if len(groups) != 2:
         raise ValueError("the log-rank test here compares exactly two groups")
-    subjects = [
-        (t, e, g) for g, (ts, es) in enumerate(groups) for t, e in zip(ts, es, strict=True)
-    ]
-    event_times = sorted({t for t, e, _g in subjects if e})
+    # Per group: how many left the risk set (event or censored) and how many had the
+    # event at each time; at-risk counts are then running totals over the sorted times.
+    leaving = [Counter(times) for times, _events in groups]
+    happened = [Counter(t for t, e in zip(ts, es, strict=True) if e) for ts, es in groups]
+    at_risk = [len(groups[0][0]), len(groups[1][0])]
     observed_minus_expected, variance = 0.0, 0.0
-    for time in event_times:
-        at_risk = [sum(1 for t, _e, g in subjects if t >= time and g == k) for k in (0, 1)]
-        deaths = [
-            sum(1 for t, e, g in subjects if t == time and e and g == k) for k in (0, 1)
-        ]
+    for time in sorted(set(leaving[0]) | set(leaving[1])):
+        deaths = [happened[0][time], happened[1][time]]
         n, d = sum(at_risk), sum(deaths)
-        if n < 2:
-            continue
-        observed_minus_expected += deaths[0] - d * at_risk[0] / n
-        variance += d * (at_risk[0] / n) * (at_risk[1] / n) * (n - d) / (n - 1)
+        if d and n >= 2:
+            observed_minus_expected += deaths[0] - d * at_risk[0] / n
+            variance += d * (at_risk[0] / n) * (at_risk[1] / n) * (n - d) / (n - 1)
+        at_risk = [at_risk[0] - leaving[0][time], at_risk[1] - leaving[1][time]]
     if variance == 0:
         return LogRank(chi_square=0.0, p_value=1.0)
     chi_square = observed_minus_expected**2 / variance

@@ -69,7 +69,7 @@ def test_log_rank_needs_two_groups():
     ("values", "expected"),
     [
         ([(0, 3), (1, 3), (2, 2), (3, 1), (4, 0)], (3, True)),
-        ([(0, 3), (2, 1), (3, 2), (5, 1), (6, 0)], (5, True)),  # flared up on day 3
+        ([(0, 3), (2, 1), (3, 2), (5, 1), (6, 0)], (4, True)),  # flared up on day 3
         ([(0, 3), (1, 2), (2, 2)], (2, False)),  # stopped logging while still at 2
         ([(4, 0), (0, 1)], (0, True)),  # order does not matter
         ([], None),
@@ -84,7 +84,7 @@ def test_time_to_resolution_is_the_first_day_it_stays_at_1_or_less(values, expec
 def test_spread_by_day_gives_quartiles():
     from recovery.outcomes import spread_by_day
 
-    (spread,) = spread_by_day({5: [0, 1, 2, 2, 3], 6: [1]})
+    (spread,) = spread_by_day({5: {0: 1, 1: 1, 2: 2, 3: 1}, 6: {1: 1}})
     assert (spread.day, spread.count, spread.low, spread.median, spread.high) == (
         5, 5, 1, 2, 2,
     )  # fmt: skip
