@@ -9,6 +9,7 @@ between SQLite and PostgreSQL).
 
 import hashlib
 import hmac
+import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -17,7 +18,7 @@ from django.conf import settings
 from django.db.models import Case, Count, Max, Min, Q, When
 
 from clinic.models import ReviewCase
-from diary.models import Entry, Flag
+from diary.models import DowntimeReport, Entry, Flag
 from recovery.course import Course
 from recovery.outcomes import RESOLVED_AT, Spread, resolution, spread_by_day
 from recovery.scales import SYMPTOMS
@@ -50,6 +51,10 @@ class CohortSummary:
     resolution: dict[str, Resolution] = field(default_factory=dict)
     spreads: dict[str, list[Spread]] = field(default_factory=dict)
     suggestions: list[str] = field(default_factory=list)
+    reports: int = 0  # day-14 answers
+    back_to_work_day: float | None = None  # medians of the answers
+    makeup_day: float | None = None
+    satisfaction: float | None = None
 
     @property
     def small(self) -> bool:
@@ -99,6 +104,7 @@ def cohort_summary(
         ReviewCase.objects.filter(treatment__in=treatments, status="resolved")
         .values_list("outcome").annotate(n=Count("id")).order_by()
     )  # fmt: skip
+    _reports(summary, treatments)
     recent = dict(
         treatments.filter(performed_at__gt=finished).values_list("id", "performed_at")
     )
@@ -106,6 +112,18 @@ def cohort_summary(
     if not summary.small:
         _distributions(summary, facts, treatments, course)
     return summary
+
+
+def _reports(summary: CohortSummary, treatments) -> None:
+    answers = list(
+        DowntimeReport.objects.filter(treatment__in=treatments).values_list(
+            "back_to_work_day", "makeup_day", "satisfaction"
+        )
+    )
+    summary.reports = len(answers)
+    for index, name in enumerate(("back_to_work_day", "makeup_day", "satisfaction")):
+        given = [row[index] for row in answers if row[index] is not None]
+        setattr(summary, name, statistics.median(given) if given else None)
 
 
 def _adherence(

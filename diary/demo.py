@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw, ImageFilter
 
 from clinic.models import Clinic, Procedure, StaffMember
 from clinic.services import treatment_create
-from diary.models import Entry
+from diary.models import DowntimeReport, Entry
 from diary.photos import prepare_photo
 from diary.review import case_resolve
 from diary.services import EntryValues, entry_record
@@ -115,6 +115,15 @@ def _cohorts(clinic: Clinic, clinician, now: datetime) -> None:
                                    pain=pain, bleeding=day == 0, warning_signs=signs),
                 recorded_at=min(now, performed + timedelta(days=day, hours=10)),
             )  # fmt: skip
+        if rng.random() < 0.7:  # most answered the day-14 questions
+            DowntimeReport.objects.create(
+                treatment=treatment,
+                back_to_work_day=rng.randint(1, 3) + slow,
+                makeup_day=rng.randint(1, 2) + slow,
+                satisfaction=min(
+                    10, rng.randint(6, 10) + (procedure.slug == "velvet-skin")
+                ),
+            )
         for case in treatment.review_cases.all():  # the clinic reviewed its past cases
             case_resolve(case_id=case.pk, user=clinician, outcome=rng.choice(OUTCOMES))
 

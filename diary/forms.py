@@ -2,11 +2,12 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from diary.models import Photo
+from diary.models import DowntimeReport, Photo
 from diary.photos import PhotoError, prepare_photo
 from recovery.scales import BRUISING, PAIN, PEELING, REDNESS, WARNING_SIGNS, Symptom
 
@@ -166,3 +167,41 @@ class EntryForm(forms.Form):
                     % {"name": name, "issues": issues}
                 )
         return warnings
+
+
+class DowntimeReportForm(forms.ModelForm):
+    """Two short questions on day 14; leaving a day empty means 'not yet'."""
+
+    class Meta:
+        model = DowntimeReport
+        fields = ["back_to_work_day", "makeup_day", "satisfaction"]
+        widgets = {"satisfaction": forms.RadioSelect(attrs={"class": "btn-check"})}
+        help_texts = {
+            "back_to_work_day": gettext_lazy(
+                "Day 0 is the day of treatment. Empty: not yet."
+            ),
+            "makeup_day": gettext_lazy("Empty: not yet."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["satisfaction"] = forms.TypedChoiceField(
+            label=gettext_lazy(
+                "How satisfied are you with the result? (0 not at all, 10 fully)"
+            ),
+            choices=[(n, str(n)) for n in range(11)],
+            coerce=int,
+            widget=forms.RadioSelect(attrs={"class": "btn-check"}),
+        )
+        for name in ("back_to_work_day", "makeup_day"):
+            self.fields[name].widget.attrs.update(
+                {"class": "form-control", "min": 0, "max": 60}
+            )
+            self.fields[name].validators.append(MaxValueValidator(60))
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "back_to_work_day",
+            "makeup_day",
+            Field("satisfaction", template="diary/fields/scale.html"),
+        )

@@ -199,3 +199,32 @@ class Photo(models.Model):
     @property
     def quality_words(self) -> list[str]:
         return [str(self.Quality(code).label) for code in self.quality_issues]
+
+
+class DowntimeReport(models.Model):
+    """The patient's answers on day 14: downtime as the patient lived it."""
+
+    treatment = models.OneToOneField(
+        Treatment, on_delete=models.CASCADE, related_name="downtime_report"
+    )
+    back_to_work_day = models.PositiveSmallIntegerField(
+        _("back to work or school on day"), null=True, blank=True
+    )
+    makeup_day = models.PositiveSmallIntegerField(
+        _("wearing makeup without worry from day"), null=True, blank=True
+    )
+    satisfaction = models.PositiveSmallIntegerField(_("satisfaction (0-10)"))
+    answered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(satisfaction__lte=10)
+                & (Q(back_to_work_day__isnull=True) | Q(back_to_work_day__lte=60))
+                & (Q(makeup_day__isnull=True) | Q(makeup_day__lte=60)),
+                name="downtime_report_in_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Downtime report for {self.treatment}"

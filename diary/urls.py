@@ -8,6 +8,7 @@ urlpatterns = [
     path("treatments/", views.treatment_list, name="treatment_list"),
     path("treatments/<int:pk>/day/<int:day>/", views.entry_day, name="entry_day"),
     path("treatments/<int:pk>/history/", views.history, name="history"),
+    path("treatments/<int:pk>/downtime/", views.downtime_report, name="downtime_report"),
     path("treatments/<int:pk>/charts/<slug:symptom>.svg", views.chart, name="chart"),
     path("treatments/<int:pk>/compare/", views.compare, name="compare"),
     path("photos/<uuid:key>/", views.photo, {"size": "full"}, name="photo"),

@@ -13,15 +13,18 @@ from clinic.audit import audit_record, client_address
 from clinic.models import AuditEntry, Treatment
 from diary.charts import symptom_chart_svg
 from diary.comparison import photo_comparison
-from diary.forms import EntryForm
-from diary.models import Entry, Flag, Photo
+from diary.forms import DowntimeReportForm, EntryForm
+from diary.models import DowntimeReport, Entry, Flag, Photo
 from diary.services import EntryValues, entry_record, photo_delete
 from diary.serving import photo_response
 from recovery.aftercare import Status, aftercare_at
 from recovery.judge import usual_for_day
 from recovery.scales import SYMPTOMS, SYMPTOMS_BY_CODE
 
-TREATMENT_RELATED = ("clinic", "procedure", "course_version__procedure", "patient")
+TREATMENT_RELATED = (
+    "clinic", "procedure", "course_version__procedure", "patient", "downtime_report",
+)  # fmt: skip
+REPORT_FROM_DAY = 14
 
 
 def _treatment(queryset, pk: int) -> Treatment:
@@ -109,7 +112,15 @@ def _day_context(treatment: Treatment, day: int, *, now) -> dict:
         "missed_days": [d for d in range(today_day) if d not in logged_days],
         "guide_photos": [guides[v] for v in Photo.View.values if v in guides],
         "clinic_messages": _clinic_messages(treatment),
+        "report_form": _report_form(treatment, today_day),
     }  # fmt: skip
+
+
+def _report_form(treatment: Treatment, today_day: int) -> DowntimeReportForm | None:
+    """From day 14 the two questions are offered until answered."""
+    if today_day < REPORT_FROM_DAY or hasattr(treatment, "downtime_report"):
+        return None
+    return DowntimeReportForm()
 
 
 def _clinic_messages(treatment: Treatment) -> list:
@@ -154,6 +165,30 @@ def _record(treatment: Treatment, day: int, form: EntryForm) -> Entry:
         photo_view=data["photo_view"],
         recorded_at=timezone.now(),
     )
+
+
+@login_required
+@require_POST
+def downtime_report(request, pk: int):
+    """The patient's day-14 answers; shown again with errors if something is off."""
+    treatment = _treatment(Treatment.objects.for_patient(request.user), pk)
+    if treatment.day_number(timezone.now()) < REPORT_FROM_DAY:
+        raise Http404("The questions open on day 14.")
+    report = DowntimeReport.objects.filter(treatment=treatment).first()
+    form = DowntimeReportForm(
+        request.POST, instance=report or DowntimeReport(treatment=treatment)
+    )
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Thank you: your answers help your clinic."))
+        return redirect("diary:today")
+    context = _day_context(
+        treatment, treatment.day_number(timezone.now()), now=timezone.now()
+    )
+    entry = treatment.entries.with_details().filter(day=context["day"]).first()
+    return render(request, "diary/entry_day.html", context | {
+        "entry": entry, "form": EntryForm(initial=_initial(entry)), "report_form": form,
+    })  # fmt: skip
 
 
 @login_required

@@ -141,3 +141,19 @@ def test_a_symptom_settled_on_day_0_shows_day_0_not_not_reached(client, clinic, 
     response = client.get(reverse("clinic:outcomes"))
     assert response.context["cohorts"][0].resolution["redness"].median == 0
     assert "<td>0 (0–0)</td>" in response.text
+
+
+def test_day_14_answers_are_summarised_per_cohort(client, clinic, manager):
+    from diary.models import DowntimeReport
+
+    for n, treatment in enumerate(cohort(clinic, 5, resolved_on=3)):
+        DowntimeReport.objects.create(
+            treatment=treatment,
+            back_to_work_day=n,
+            makeup_day=None if n else 4,
+            satisfaction=9,
+        )
+    client.force_login(manager)
+    (summary,) = client.get(reverse("clinic:outcomes")).context["cohorts"]
+    assert (summary.reports, summary.back_to_work_day, summary.makeup_day) == (5, 2, 4)
+    assert summary.satisfaction == 9

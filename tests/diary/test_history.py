@@ -136,3 +136,38 @@ def test_a_not_found_page_is_friendly(client, patient):
     response = client.get("/treatments/999999/history/")
     assert response.status_code == 404
     assert "This page is not here" in response.text
+
+
+def test_from_day_14_the_patient_answers_two_questions(client, treatment):
+    from diary.models import DowntimeReport
+
+    treatment.performed_at -= timedelta(days=13)
+    treatment.save()  # now day 15
+    client.force_login(treatment.patient)
+    assert (
+        "Two short questions about your downtime" in client.get(reverse("diary:today")).text
+    )
+    url = reverse("diary:downtime_report", args=[treatment.pk])
+    bad = client.post(
+        url, {"back_to_work_day": "99", "makeup_day": "2", "satisfaction": "8"}
+    )
+    assert "back_to_work_day" in bad.context["report_form"].errors
+    assert 'value="2"' in bad.text  # what was typed is kept
+    assert not DowntimeReport.objects.exists()
+    client.post(url, {"back_to_work_day": "3", "makeup_day": "", "satisfaction": "8"})
+    report = DowntimeReport.objects.get()
+    assert (report.back_to_work_day, report.makeup_day, report.satisfaction) == (3, None, 8)
+    assert "Two short questions" not in client.get(reverse("diary:today")).text
+
+
+def test_the_questions_are_not_open_before_day_14_nor_to_others(
+    client, treatment, other_patient
+):
+    url = reverse("diary:downtime_report", args=[treatment.pk])
+    client.force_login(treatment.patient)
+    assert client.post(url, {"satisfaction": "5"}).status_code == 404  # day 2
+    treatment.performed_at -= timedelta(days=20)
+    treatment.save()
+    client.force_login(other_patient)
+    assert client.post(url, {"satisfaction": "5"}).status_code == 404
+    assert client.get(url).status_code == 405
