@@ -10,32 +10,19 @@ Run: `make bench`, or `SECRET_KEY=x .venv/bin/python bench/outcomes.py` (about a
 minute, in an in-memory SQLite database).
 """
 
-import os
 import statistics
-import sys
 import time
-import warnings
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("SECRET_KEY", "benchmark-only")
-os.environ.setdefault("DATABASE_URL", "sqlite://:memory:")
+import benchsetup  # noqa: F401 (first: sets up Django)
+from dataset import build, create_database
+from django.conf import settings
+from django.db import connection
+from django.db.models import Max
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import reverse
 
-import django
-
-django.setup()
-warnings.filterwarnings("ignore", message="No directory at")  # no collectstatic needed
-
-from dataset import build, create_database  # noqa: E402
-from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.db.models import Max  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
-from django.urls import reverse  # noqa: E402
-
-from diary.models import Entry  # noqa: E402
+from diary.models import Entry
 
 ROUNDS = 5
 COHORTS = "?a-needle_depth_mm=0.5&b-needle_depth_mm=1.0"

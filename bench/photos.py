@@ -12,24 +12,14 @@ Run: `make bench`, or `SECRET_KEY=x .venv/bin/python bench/photos.py`.
 """
 
 import io
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("SECRET_KEY", "benchmark-only")
+import benchsetup  # noqa: F401 (first: sets up Django)
+import pillow_heif
+from PIL import Image, ImageDraw, ImageFilter
 
-import django
-
-django.setup()
-
-import pillow_heif  # noqa: E402
-from PIL import Image, ImageDraw, ImageFilter  # noqa: E402
-
-from diary.photos import JPEG_QUALITY, prepare_photo  # noqa: E402
+from diary.photos import JPEG_QUALITY, prepare_photo
 
 ROUNDS = 9
 SIZE = (4032, 3024)  # 12 MP, as a phone stores it (landscape sensor, portrait flag)

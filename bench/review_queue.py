@@ -14,30 +14,18 @@ two minutes, in an in-memory SQLite database).
 
 import os
 import statistics
-import sys
 import time
-import warnings
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("SECRET_KEY", "benchmark-only")
-os.environ.setdefault("DATABASE_URL", "sqlite://:memory:")
+import benchsetup  # noqa: F401 (first: sets up Django)
+from dataset import build, create_database
+from django.db import connection
+from django.http import HttpResponse
+from django.template import engines
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import path, reverse
 
-import django
-
-django.setup()
-warnings.filterwarnings("ignore", message="No directory at")  # no collectstatic needed
-
-from dataset import build, create_database  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.http import HttpResponse  # noqa: E402
-from django.template import engines  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
-from django.urls import path, reverse  # noqa: E402
-
-from clinic.models import ReviewCase  # noqa: E402
+from clinic.models import ReviewCase
 
 ROUNDS = 15
 
