@@ -34,7 +34,8 @@ format: $(INSTALLED)
 	$(VENV)/bin/ruff format .
 
 bench: $(INSTALLED)
-	@for script in bench/*.py; do echo "== $$script"; $(TEST_ENV) $(PY) $$script || exit 1; done
+	@for script in $(filter-out bench/_%,$(wildcard bench/*.py)); do \
+		echo "== $$script"; $(TEST_ENV) $(PY) $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) staticfiles

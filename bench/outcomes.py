@@ -13,8 +13,8 @@ minute, in an in-memory SQLite database).
 import statistics
 import time
 
-import benchsetup  # noqa: F401 (first: sets up Django)
-from dataset import build, create_database
+import _setup  # noqa: F401 (first: sets up Django)
+from _dataset import build, create_database
 from django.conf import settings
 from django.db import connection
 from django.db.models import Max

@@ -15,7 +15,7 @@ import io
 import statistics
 import time
 
-import benchsetup  # noqa: F401 (first: sets up Django)
+import _setup  # noqa: F401 (first: sets up Django)
 import pillow_heif
 from PIL import Image, ImageDraw, ImageFilter
 

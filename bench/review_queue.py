@@ -16,8 +16,8 @@ import os
 import statistics
 import time
 
-import benchsetup  # noqa: F401 (first: sets up Django)
-from dataset import build, create_database
+import _setup  # noqa: F401 (first: sets up Django)
+from _dataset import build, create_database
 from django.db import connection
 from django.http import HttpResponse
 from django.template import engines

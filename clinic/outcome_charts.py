@@ -6,6 +6,8 @@ import io
 
 import matplotlib
 from django.core.cache import cache
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
@@ -29,7 +31,7 @@ def _memoised(render):
     def cached(symptom, cohorts, *args):
         key = "outcome-chart:" + hashlib.sha256(
             repr((render.__name__, symptom.code, [c.chart_data(symptom.code) for c in cohorts],
-                  args)).encode()
+                  args, get_language())).encode()
         ).hexdigest()  # fmt: skip
         return cache.get_or_set(key, lambda: render(symptom, cohorts, *args), 3600)
 
@@ -55,9 +57,13 @@ def resolution_chart(symptom: Symptom, cohorts: list) -> str:
         axes.step(days, share, where="post", color=colour, label=cohort.label[:40])
     axes.set_ylim(-0.02, 1.02)
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.set_ylabel("not yet resolved")
-    axes.set_xlabel("Day after treatment")
-    axes.set_title(f"{symptom.label}: time to 1 or less", loc="left", fontsize=10)
+    axes.set_ylabel(_("not yet resolved"))
+    axes.set_xlabel(_("Day after treatment"))
+    axes.set_title(
+        _("%(symptom)s: time to 1 or less") % {"symptom": _(symptom.label)},
+        loc="left",
+        fontsize=10,
+    )
     axes.spines[["top", "right"]].set_visible(False)
     axes.legend(fontsize=7, frameon=False)
     return _data_uri(figure)
@@ -72,7 +78,7 @@ def spread_chart(symptom: Symptom, cohorts: list, course: Course | None) -> str:
         days = list(range(15))
         bands = [course.band(symptom.code, d) for d in days]
         axes.fill_between(days, 0, [b.upper for b in bands], step="mid", color="#d8ecdf",
-                          label="course: within range", linewidth=0)  # fmt: skip
+                          label=_("course: within range"), linewidth=0)  # fmt: skip
     for colour, cohort in zip(COLOURS, cohorts, strict=False):
         spreads = cohort.spreads[symptom.code]
         days = [s.day for s in spreads]
@@ -80,8 +86,12 @@ def spread_chart(symptom: Symptom, cohorts: list, course: Course | None) -> str:
                           color=colour, alpha=0.15, linewidth=0)  # fmt: skip
         axes.plot(days, [s.median for s in spreads], color=colour, label=cohort.label[:40])
     axes.set_ylim(-0.2, symptom.maximum + 0.2)
-    axes.set_xlabel("Day after treatment")
-    axes.set_title(f"{symptom.label}: median and middle half", loc="left", fontsize=10)
+    axes.set_xlabel(_("Day after treatment"))
+    axes.set_title(
+        _("%(symptom)s: median and middle half") % {"symptom": _(symptom.label)},
+        loc="left",
+        fontsize=10,
+    )
     axes.spines[["top", "right"]].set_visible(False)
     axes.legend(fontsize=7, frameon=False)
     return _data_uri(figure)

@@ -83,4 +83,4 @@ class CohortForm(forms.Form):
             ),
             data["practitioner"].get_full_name() if data.get("practitioner") else None,
         ]
-        return " · ".join(p for p in parts if p) or "All treatments"
+        return " · ".join(str(p) for p in parts if p) or str(_("All treatments"))

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Case, Count, Max, Min, Q, When
+from django.utils.translation import gettext as _
 
 from clinic.models import ReviewCase
 from diary.models import DowntimeReport, Entry, Flag
@@ -178,10 +179,14 @@ def _suggestions(symptom, spreads: list[Spread], counts, course: Course) -> list
             day_counts = counts[spread.day]
             share = sum(n for v, n in day_counts.items() if v > upper) / spread.count
             notes.append(
-                f"Day {spread.day}: {share:.0%} of this cohort reported "
-                f"{symptom.label.lower()} above {upper}, the course's upper limit for "
-                f"the day (upper quartile {spread.high:g}). Consider reviewing the course."
-            )
+                _(
+                    "Day %(day)d: %(share)s of this cohort reported %(symptom)s above "
+                    "%(upper)d, the course's upper limit for the day (upper quartile "
+                    "%(high)s). Consider reviewing the course."
+                )
+                % {"day": spread.day, "share": f"{share:.0%}", "upper": upper,
+                   "symptom": _(symptom.label).lower(), "high": f"{spread.high:g}"}
+            )  # fmt: skip
     return notes
 
 

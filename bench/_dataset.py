@@ -3,13 +3,14 @@ entries judged by the real course rules (so flags and cases are realistic).
 
 Clinic 0 holds 5 troubled treatments and clinic 1 holds 500 (open review cases);
 needle depths alternate 0.5 / 1.0 mm so outcome cohorts split the data in half. A
-manager works for every clinic. Import after django.setup().
+manager works for every clinic.
 """
 
 import random
 from datetime import timedelta
 from decimal import Decimal
 
+import _setup  # noqa: F401 (sets up Django before the models are imported)
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
