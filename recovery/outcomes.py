@@ -1,6 +1,5 @@
 """Summaries of many patients' diaries: time to resolution and day-by-day spread."""
 
-import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -48,12 +47,31 @@ class Spread:
 
 def spread_by_day(counts: dict[int, dict[int, int]]) -> list[Spread]:
     """Quartiles per day from how many patients reported each value that day
-    ({day: {value: count}}); days with fewer than 2 reports are left out."""
+    ({day: {value: count}}); days with fewer than 2 reports are left out. Same
+    results as statistics.quantiles(method="inclusive"), without expanding the counts."""
     spreads = []
     for day in sorted(counts):
-        values = [value for value, n in sorted(counts[day].items()) for _i in range(n)]
-        if len(values) < 2:
+        histogram = sorted((v, n) for v, n in counts[day].items() if n)
+        total = sum(n for _v, n in histogram)
+        if total < 2:
             continue
-        low, median, high = statistics.quantiles(values, n=4, method="inclusive")
-        spreads.append(Spread(day, len(values), low, median, high))
+        low, median, high = (_quantile(histogram, total, p) for p in (0.25, 0.5, 0.75))
+        spreads.append(Spread(day, total, low, median, high))
     return spreads
+
+
+def _quantile(histogram: list[tuple[int, int]], total: int, share: float) -> float:
+    """The inclusive quantile: interpolate between the sorted values at (total-1)*share."""
+    position = (total - 1) * share
+    below = int(position)
+    lower, upper = _nth(histogram, below), _nth(histogram, min(below + 1, total - 1))
+    return lower + (upper - lower) * (position - below)
+
+
+def _nth(histogram: list[tuple[int, int]], index: int) -> int:
+    seen = 0
+    for value, count in histogram:
+        seen += count
+        if index < seen:
+            return value
+    return histogram[-1][0]

@@ -34,18 +34,14 @@ def kaplan_meier(times: Sequence[float], events: Sequence[bool]) -> list[Step]:
     False when the subject was censored then. Censored subjects leave the risk set
     after the events of their time, as is the convention.
     """
-    pairs = sorted(zip(times, events, strict=True))
-    at_risk, survival, steps = len(pairs), 1.0, []
-    index = 0
-    while index < len(pairs):
-        time = pairs[index][0]
-        tied = [event for t, event in pairs[index:] if t == time]
-        happened = sum(tied)
-        if happened:
-            survival *= 1 - happened / at_risk
-            steps.append(Step(time, at_risk, happened, survival))
-        at_risk -= len(tied)
-        index += len(tied)
+    leaving = Counter(times)
+    happened = Counter(t for t, e in zip(times, events, strict=True) if e)
+    at_risk, survival, steps = len(times), 1.0, []
+    for time in sorted(leaving):
+        if happened[time]:
+            survival *= 1 - happened[time] / at_risk
+            steps.append(Step(time, at_risk, happened[time], survival))
+        at_risk -= leaving[time]
     return steps
 
 

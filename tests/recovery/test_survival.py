@@ -88,3 +88,23 @@ def test_spread_by_day_gives_quartiles():
     assert (spread.day, spread.count, spread.low, spread.median, spread.high) == (
         5, 5, 1, 2, 2,
     )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "values",
+    [[0, 1, 2, 2, 3], [4], [1, 1], [0, 0, 0, 4, 4, 2, 1, 3, 3, 3], list(range(11))],
+)
+def test_quartiles_from_counts_equal_the_standard_librarys(values):
+    import statistics
+    from collections import Counter
+
+    from recovery.outcomes import spread_by_day
+
+    spreads = spread_by_day({3: dict(Counter(values))})
+    if len(values) < 2:
+        assert spreads == []
+    else:
+        expected = statistics.quantiles(values, n=4, method="inclusive")
+        assert [spreads[0].low, spreads[0].median, spreads[0].high] == pytest.approx(
+            expected
+        )
