@@ -290,21 +290,6 @@ class ReviewCase(models.Model):
     def __str__(self) -> str:
         return f"Case {self.pk} ({self.get_status_display()}) for {self.treatment}"
 
-    def waiting_hours(self, now) -> float:
-        return (now - self.opened_at).total_seconds() / 3600
-
-    def is_overdue(self, now) -> bool:
-        """An open case waiting longer than its clinic allows for its level."""
-        if self.status != self.Status.OPEN:
-            return False
-        clinic = self.treatment.clinic
-        limit = (
-            clinic.urgent_overdue_hours
-            if self.level == "urgent"
-            else clinic.review_overdue_hours
-        )
-        return self.waiting_hours(now) > limit
-
 
 class CaseEvent(models.Model):
     """Everything that happened on a case, in order; never edited."""

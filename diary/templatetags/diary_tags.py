@@ -33,17 +33,6 @@ def when(moment: datetime) -> str:
 
 
 @register.filter
-def day_today(treatment, now) -> int:
-    """The day after treatment that `now` is, for a treatment in a list."""
-    return treatment.day_number(now)
-
-
-@register.filter
-def overdue(case, now) -> bool:
-    return case.is_overdue(now)
-
-
-@register.filter
 def get_count(counts: dict, key: str) -> int:
     return counts.get(key, 0)
 

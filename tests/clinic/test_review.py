@@ -285,3 +285,33 @@ def test_case_events_cannot_be_written_by_the_wrong_clinic(treatment, other_clin
     case.refresh_from_db()
     assert case.status == "open"
     assert not CaseEvent.objects.filter(kind="resolved").exists()
+
+
+@pytest.mark.parametrize(
+    ("status", "level", "hours", "overdue"),
+    [
+        ("open", "urgent", 1.9, False),
+        ("open", "urgent", 2.1, True),
+        ("open", "review", 23.9, False),
+        ("open", "review", 24.1, True),
+        ("acknowledged", "urgent", 50, False),  # someone is on it
+        ("resolved", "review", 500, False),
+    ],
+)
+def test_a_case_is_overdue_after_its_clinics_limit_for_its_level(
+    status, level, hours, overdue
+):
+    from clinic.models import case_is_overdue
+
+    now = timezone.now()
+    assert (
+        case_is_overdue(
+            status=status,
+            level=level,
+            opened_at=now - timedelta(hours=hours),
+            now=now,
+            urgent_hours=2,
+            review_hours=24,
+        )  # fmt: skip
+        is overdue
+    )
