@@ -312,6 +312,6 @@ def test_a_case_is_overdue_after_its_clinics_limit_for_its_level(
             now=now,
             urgent_hours=2,
             review_hours=24,
-        )  # fmt: skip
+        )
         is overdue
     )
