@@ -7,6 +7,7 @@ three facts that fix its time to resolution; per day, how many reported each val
 between SQLite and PostgreSQL).
 """
 
+import csv
 import hashlib
 import hmac
 import statistics
@@ -19,11 +20,12 @@ from django.db.models import Case, Count, Max, Min, Q, When
 from django.utils.translation import gettext as _
 
 from clinic.models import ReviewCase
+from clinic.outcome_charts import resolution_chart, spread_chart
 from diary.models import DowntimeReport, Entry, Flag
 from recovery.course import Course
 from recovery.outcomes import RESOLVED_AT, Spread, resolution, spread_by_day
 from recovery.scales import SYMPTOMS
-from recovery.survival import Step, kaplan_meier, quantile_time
+from recovery.survival import Step, kaplan_meier, log_rank, quantile_time
 
 SMALL_COHORT = 5  # fewer treatments than this: counts only, no curves
 SUGGEST_FROM = 20  # cohorts this large can suggest reviewing the course
@@ -197,3 +199,50 @@ def pseudonym(treatment_id: int) -> str:
         settings.SECRET_KEY.encode(), f"treatment:{treatment_id}".encode(), hashlib.sha256
     )
     return digest.hexdigest()[:12]
+
+
+def cohorts_compare(cohorts, *, now: datetime) -> dict:
+    """Summaries of (treatments, label, course) cohorts side by side, their charts
+    (cohorts large enough only) and a log-rank test per symptom between the first two.
+    The first cohort's course draws the band."""
+    summaries = [
+        cohort_summary(t, label=label, course=course, now=now)
+        for t, label, course in cohorts
+    ]
+    shown = [c for c in summaries if not c.small]
+    course = cohorts[0][2] if cohorts else None
+    charts = []
+    if shown:  # small cohorts show counts only
+        charts = [
+            (resolution_chart(s, shown), spread_chart(s, shown, course)) for s in SYMPTOMS
+        ]
+    tests = {}
+    if len(shown) >= 2:
+        for symptom in SYMPTOMS:
+            first, second = (shown[i].resolution[symptom.code] for i in (0, 1))
+            tests[symptom.code] = log_rank(
+                [(first.times, first.events), (second.times, second.events)]
+            )
+    return {"cohorts": summaries, "charts": charts, "tests": tests}
+
+
+EXPORT_COLUMNS = {
+    "treatment": "treatment", "procedure": "treatment__procedure__slug",
+    "course_version": "treatment__course_version__version",
+    "needle_depth_mm": "treatment__needle_depth_mm", "anaesthesia": "treatment__anaesthesia",
+    "day": "day", "redness": "redness", "bruising": "bruising", "peeling": "peeling",
+    "pain": "pain", "bleeding": "bleeding", "warning_signs": "warning_signs", "status": "status",
+}  # fmt: skip
+
+
+def cohort_csv(treatments, out) -> None:
+    """Write the cohort's entries as CSV to `out`: a pseudonymous treatment id and the
+    scores, never names or free text (notes are left out on purpose)."""
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_COLUMNS)
+    rows = Entry.objects.filter(treatment__in=treatments).order_by("treatment", "day")
+    for row in rows.values_list(*EXPORT_COLUMNS.values()).iterator(chunk_size=5000):
+        values = dict(zip(EXPORT_COLUMNS, row, strict=True))
+        values["treatment"] = pseudonym(values["treatment"])
+        values["warning_signs"] = " ".join(values["warning_signs"])
+        writer.writerow(values.values())
