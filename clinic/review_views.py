@@ -80,11 +80,13 @@ def _case_page(request, case: ReviewCase, **bound_forms):
         "contact_form": ContactForm(),
         "resolve_form": ResolveForm(),
     }
+    entries = list(treatment.entries.with_details())
+    # The case's flags are among the entries' prefetched flags: no query of their own.
+    flags = [f for e in entries for f in e.flags.all() if f.case_id == case.pk]
     return render(request, "clinic/case_detail.html", forms | bound_forms | {
-        "case": case, "treatment": treatment, "symptoms": SYMPTOMS,
-        "flags": case.flags.select_related("entry").order_by("entry__day", "-level"),
+        "case": case, "treatment": treatment, "symptoms": SYMPTOMS, "flags": flags,
         "events": CaseEvent.objects.filter(case=case).select_related("actor"),
-        "timeline": case_timeline(treatment.entries.with_details()), "now": timezone.now(),
+        "timeline": case_timeline(entries), "now": timezone.now(),
         "day_today": treatment.day_number(timezone.now()),
     })  # fmt: skip
 

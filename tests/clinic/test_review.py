@@ -315,3 +315,21 @@ def test_a_case_is_overdue_after_its_clinics_limit_for_its_level(
         )
         is overdue
     )
+
+
+@pytest.mark.parametrize("days", [2, 12])
+def test_the_case_page_runs_the_same_queries_however_long_the_diary(
+    client, treatment, clinician, django_assert_num_queries, days
+):
+    treatment.performed_at -= timedelta(days=12)
+    treatment.save()
+    for day in range(days):
+        record(treatment, day, redness=0, bruising=0, peeling=0, pain=6 if day == 1 else 0)
+    case = ReviewCase.objects.get()
+    client.force_login(clinician)
+    # session, user, staff roles, the case (with treatment, patient, procedure, clinic,
+    # practitioner, course), the audit row, the case events, the entries, their flags,
+    # their photos, open cases for the navigation
+    with django_assert_num_queries(10):
+        response = client.get(reverse("clinic:case_detail", args=[case.pk]))
+    assert [f.entry.day for f in response.context["flags"]] == [1]
