@@ -38,6 +38,15 @@ def _memoised(render):
     return cached
 
 
+def _finish(figure: Figure, axes, title: str) -> str:
+    """The parts both charts share: day axis, title, legend; returned as a data URI."""
+    axes.set_xlabel(_("Day after treatment"))
+    axes.set_title(title, loc="left", fontsize=10)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.legend(fontsize=7, frameon=False)
+    return _data_uri(figure)
+
+
 def _data_uri(figure: Figure) -> str:
     buffer = io.BytesIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "downtime-diary"}):
@@ -58,15 +67,9 @@ def resolution_chart(symptom: Symptom, cohorts: list) -> str:
     axes.set_ylim(-0.02, 1.02)
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_ylabel(_("not yet resolved"))
-    axes.set_xlabel(_("Day after treatment"))
-    axes.set_title(
-        _("%(symptom)s: time to 1 or less") % {"symptom": _(symptom.label)},
-        loc="left",
-        fontsize=10,
+    return _finish(
+        figure, axes, _("%(symptom)s: time to 1 or less") % {"symptom": _(symptom.label)}
     )
-    axes.spines[["top", "right"]].set_visible(False)
-    axes.legend(fontsize=7, frameon=False)
-    return _data_uri(figure)
 
 
 @_memoised
@@ -86,12 +89,5 @@ def spread_chart(symptom: Symptom, cohorts: list, course: Course | None) -> str:
                           color=colour, alpha=0.15, linewidth=0)  # fmt: skip
         axes.plot(days, [s.median for s in spreads], color=colour, label=cohort.label[:40])
     axes.set_ylim(-0.2, symptom.maximum + 0.2)
-    axes.set_xlabel(_("Day after treatment"))
-    axes.set_title(
-        _("%(symptom)s: median and middle half") % {"symptom": _(symptom.label)},
-        loc="left",
-        fontsize=10,
-    )
-    axes.spines[["top", "right"]].set_visible(False)
-    axes.legend(fontsize=7, frameon=False)
-    return _data_uri(figure)
+    title = _("%(symptom)s: median and middle half") % {"symptom": _(symptom.label)}
+    return _finish(figure, axes, title)

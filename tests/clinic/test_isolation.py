@@ -108,16 +108,21 @@ def two_at_once(first, second):
     return results
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_clinicians_resolving_at_once_resolve_once(clinic):
+@pytest.fixture
+def case_and_two_clinicians(clinic):
+    """An open case and two clinicians of its clinic, on PostgreSQL only."""
     if connection.vendor != "postgresql":
         pytest.skip(
             "needs two real connections with row locks: run with DATABASE_URL=postgres"
         )
-    treatment = TreatmentFactory(clinic=clinic)
-    record(treatment, 1, pain=6)
-    case = ReviewCase.objects.get()
-    first, second = StaffFactory(clinic=clinic).user, StaffFactory(clinic=clinic).user
+    record(TreatmentFactory(clinic=clinic), 1, pain=6)
+    clinicians = StaffFactory(clinic=clinic).user, StaffFactory(clinic=clinic).user
+    return ReviewCase.objects.get(), *clinicians
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_clinicians_resolving_at_once_resolve_once(case_and_two_clinicians):
+    case, first, second = case_and_two_clinicians
     first_has_lock = threading.Event()
 
     def slow_resolve():
@@ -140,15 +145,8 @@ def test_two_clinicians_resolving_at_once_resolve_once(clinic):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_notes_at_once_both_survive(clinic):
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "needs two real connections with row locks: run with DATABASE_URL=postgres"
-        )
-    treatment = TreatmentFactory(clinic=clinic)
-    record(treatment, 1, pain=6)
-    case = ReviewCase.objects.get()
-    first, second = StaffFactory(clinic=clinic).user, StaffFactory(clinic=clinic).user
+def test_two_notes_at_once_both_survive(case_and_two_clinicians):
+    case, first, second = case_and_two_clinicians
     start = threading.Barrier(2)
 
     def note(user, text):
