@@ -1,5 +1,6 @@
 """The large data set the benchmarks share: 50 clinics, 20,000 treatments and 200,000
-entries judged by the real course rules (so flags and cases are realistic).
+entries judged by the real course rules (so flags and cases are realistic), with
+the diary summaries that saving each entry would have kept.
 
 Clinic 0 holds 5 troubled treatments and clinic 1 holds 500 (open review cases);
 needle depths alternate 0.5 / 1.0 mm so outcome cohorts split the data in half. A
@@ -17,6 +18,7 @@ from django.utils import timezone
 
 from clinic.models import Clinic, Procedure, ReviewCase, StaffMember, Treatment
 from diary.models import Entry, Flag
+from diary.summaries import diary_summaries_refresh
 from recovery.judge import Observation, judge
 
 CLINICS, TREATMENTS, DAYS = 50, 20_000, 10  # 10 entries each: 200,000 entries
@@ -130,6 +132,7 @@ def build() -> dict:
         Flag.objects.filter(level="urgent").values_list("case_id", flat=True).distinct()
     )
     ReviewCase.objects.filter(pk__in=urgent).update(level="urgent", priority=2)
+    diary_summaries_refresh(t.pk for t in treatments)
     print(f"built: {len(entries)} entries, {len(flags)} flags, {len(cases)} cases")
     return {"five": staff[0], "five_hundred": staff[1], "manager": manager}
 

@@ -228,3 +228,30 @@ class DowntimeReport(models.Model):
 
     def __str__(self) -> str:
         return f"Downtime report for {self.treatment}"
+
+
+class DiarySummary(models.Model):
+    """What a treatment's entries add up to, for clinic outcomes: one row per treatment
+    with entries, rewritten by `diary_summaries_refresh` whenever an entry is saved,
+    so that outcomes read one row per treatment instead of every entry.
+
+    A symptom's `..._resolved_day` is the day from which it stays at 1 or less; null
+    while it has not, and the patient's time to resolution is then censored at
+    `last_day`.
+    """
+
+    treatment = models.OneToOneField(
+        Treatment, on_delete=models.CASCADE, primary_key=True, related_name="diary_summary"
+    )
+    first_day = models.PositiveSmallIntegerField()
+    last_day = models.PositiveSmallIntegerField()
+    logged_days = models.PositiveSmallIntegerField(help_text=_("Days 0-10 with an entry."))
+    review_flagged = models.BooleanField()
+    urgent_flagged = models.BooleanField()
+    redness_resolved_day = models.PositiveSmallIntegerField(null=True)
+    bruising_resolved_day = models.PositiveSmallIntegerField(null=True)
+    peeling_resolved_day = models.PositiveSmallIntegerField(null=True)
+    pain_resolved_day = models.PositiveSmallIntegerField(null=True)
+
+    def __str__(self) -> str:
+        return f"Diary summary of {self.treatment_id}"

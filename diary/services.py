@@ -16,6 +16,7 @@ from clinic.models import ReviewCase, Treatment
 from diary.models import Entry, Flag, Photo
 from diary.photos import PreparedPhoto
 from diary.review import case_for_new_flags, case_refresh, entry_notify
+from diary.summaries import diary_summaries_refresh
 from recovery.judge import judge
 
 
@@ -48,6 +49,9 @@ def entry_record(
     written: list[str] = []
     try:
         with transaction.atomic():
+            # One save per treatment at a time: its summary is rebuilt from all of
+            # its entries, which a concurrent save of another day would leave stale.
+            list(Treatment.objects.select_for_update().filter(pk=treatment.pk).values("pk"))
             entry = (
                 Entry.objects.select_for_update()
                 .filter(treatment=treatment, day=day)
@@ -95,6 +99,7 @@ def entry_record(
                 case_refresh(stale)
             if case is not None:
                 case_refresh(case)
+            diary_summaries_refresh([treatment.pk])
             if entry.status == "urgent" and entry.notified_at is None:
                 transaction.on_commit(partial(entry_notify, entry.pk))
             for prepared in photos:

@@ -1,9 +1,10 @@
 """Summaries of many patients' diaries: time to resolution and day-by-day spread."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 RESOLVED_AT = 1  # a symptom counts as resolved from the day it stays at 1 or less
+LOGGED_DAYS = 11  # adherence counts the entries of days 0-10
 
 
 def resolution(
@@ -33,6 +34,33 @@ def time_to_resolution(
         first_day=min(day for day, _v in values),
         last_day=max(day for day, _v in values),
         last_day_above=max(above, default=None),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DiaryFacts:
+    """What one treatment's entries add up to, for outcomes across patients."""
+
+    first_day: int
+    last_day: int
+    logged_days: int  # of days 0-10
+    resolution: dict[str, tuple[int, bool]]  # per symptom, see `resolution`
+
+
+def diary_facts(entries: Sequence[tuple[int, Mapping[str, int]]]) -> DiaryFacts | None:
+    """The facts of one treatment's (day, {symptom: value}) entries; None if empty."""
+    if not entries:
+        return None
+    days = [day for day, _values in entries]
+    codes = entries[0][1].keys()
+    return DiaryFacts(
+        first_day=min(days),
+        last_day=max(days),
+        logged_days=sum(day < LOGGED_DAYS for day in set(days)),
+        resolution={
+            code: time_to_resolution([(day, values[code]) for day, values in entries])
+            for code in codes
+        },
     )
 
 

@@ -9,7 +9,7 @@ tabulated by Kleinbaum & Klein, Survival Analysis).
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -27,22 +27,42 @@ class LogRank:
     p_value: float
 
 
-def kaplan_meier(times: Sequence[float], events: Sequence[bool]) -> list[Step]:
+Outcomes = Mapping[tuple[float, bool], int]
+"""How many subjects left the risk set at each (time, resolved): resolved True is
+an event seen at that time, False a subject censored then. Counts rather than one
+item per subject, so that a database can group thousands of patients into a few
+rows."""
+
+
+def tally(times: Sequence[float], events: Sequence[bool]) -> Counter:
+    """The outcome counts of subjects given one by one (`events[i]` for `times[i]`)."""
+    return Counter(zip(times, events, strict=True))
+
+
+def kaplan_meier(outcomes: Outcomes) -> list[Step]:
     """Return the survival curve's steps at each time where an event happened.
 
-    `events[i]` is True when subject i's event (resolution) was seen at `times[i]`,
-    False when the subject was censored then. Censored subjects leave the risk set
-    after the events of their time, as is the convention.
+    Censored subjects leave the risk set after the events of their time, as is the
+    convention.
     """
-    leaving = Counter(times)
-    happened = Counter(t for t, e in zip(times, events, strict=True) if e)
-    at_risk, survival, steps = len(times), 1.0, []
+    leaving, happened = _split(outcomes)
+    at_risk, survival, steps = sum(leaving.values()), 1.0, []
     for time in sorted(leaving):
         if happened[time]:
             survival *= 1 - happened[time] / at_risk
             steps.append(Step(time, at_risk, happened[time], survival))
         at_risk -= leaving[time]
     return steps
+
+
+def _split(outcomes: Outcomes) -> tuple[Counter, Counter]:
+    """(how many left the risk set, how many had the event) at each time."""
+    leaving, happened = Counter(), Counter()
+    for (time, resolved), count in outcomes.items():
+        leaving[time] += count
+        if resolved:
+            happened[time] += count
+    return leaving, happened
 
 
 def quantile_time(steps: Sequence[Step], share_resolved: float) -> float | None:
@@ -54,16 +74,14 @@ def quantile_time(steps: Sequence[Step], share_resolved: float) -> float | None:
     return None
 
 
-def log_rank(groups: Sequence[tuple[Sequence[float], Sequence[bool]]]) -> LogRank:
+def log_rank(groups: Sequence[Outcomes]) -> LogRank:
     """Compare two groups' curves: the log-rank chi-square (1 degree of freedom) and
     its p-value. Raises ValueError unless given exactly two groups."""
     if len(groups) != 2:
         raise ValueError("the log-rank test here compares exactly two groups")
-    # Per group: how many left the risk set (event or censored) and how many had the
-    # event at each time; at-risk counts are then running totals over the sorted times.
-    leaving = [Counter(times) for times, _events in groups]
-    happened = [Counter(t for t, e in zip(ts, es, strict=True) if e) for ts, es in groups]
-    at_risk = [len(groups[0][0]), len(groups[1][0])]
+    # At-risk counts are running totals over the sorted times.
+    leaving, happened = zip(*map(_split, groups), strict=True)
+    at_risk = [sum(counts.values()) for counts in leaving]
     observed_minus_expected, variance = 0.0, 0.0
     for time in sorted(set(leaving[0]) | set(leaving[1])):
         deaths = [happened[0][time], happened[1][time]]

@@ -4,13 +4,14 @@ import threading
 import time
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 
 from clinic.models import AuditEntry, CaseEvent, ReviewCase
 from diary.models import Photo
 from diary.photos import prepare_photo
 from diary.review import CaseError, case_note, case_resolve
+from tests.concurrency import postgres_only, two_at_once
 from tests.factories import ClinicFactory, StaffFactory, TreatmentFactory, record
 from tests.images import phone_jpeg, upload
 
@@ -88,33 +89,10 @@ def test_a_filter_naming_another_clinics_practitioner_is_ignored(
     assert [row["pk"] for row in response.context["page"]] == [flagged.pk]
 
 
-def two_at_once(first, second):
-    """Run two callables on two threads, each with its own database connection."""
-    results = {}
-
-    def run(name, work):
-        try:
-            results[name] = work()
-        except Exception as error:
-            results[name] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=p) for p in (("a", first), ("b", second))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
-
-
 @pytest.fixture
 def case_and_two_clinicians(clinic):
     """An open case and two clinicians of its clinic, on PostgreSQL only."""
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "needs two real connections with row locks: run with DATABASE_URL=postgres"
-        )
+    postgres_only()
     record(TreatmentFactory(clinic=clinic), 1, pain=6)
     clinicians = StaffFactory(clinic=clinic).user, StaffFactory(clinic=clinic).user
     return ReviewCase.objects.get(), *clinicians

@@ -1,6 +1,6 @@
 import csv
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -157,3 +157,26 @@ def test_day_14_answers_are_summarised_per_cohort(client, clinic, manager):
     (summary,) = client.get(reverse("clinic:outcomes")).context["cohorts"]
     assert (summary.reports, summary.back_to_work_day, summary.makeup_day) == (5, 2, 4)
     assert summary.satisfaction == 9
+
+
+def test_recent_treatments_expect_only_the_days_they_have_had_in_the_clinics_zone(
+    clinic,
+):
+    from zoneinfo import ZoneInfo
+
+    from clinic.models import Treatment
+    from clinic.outcomes import cohort_summary
+
+    tokyo = ZoneInfo("Asia/Tokyo")
+    now = datetime(2026, 11, 24, 0, 30, tzinfo=tokyo)
+    # Late last night in Tokyo: an hour ago, but already day 1, so days 0 and 1 count.
+    late = TreatmentFactory(clinic=clinic, performed_at=now - timedelta(hours=1))
+    record(late, 0)
+    TreatmentFactory(clinic=clinic, performed_at=now + timedelta(days=2))  # booked
+    old = TreatmentFactory(clinic=clinic, performed_at=now - timedelta(days=30))
+    for day in range(7):
+        record(old, day)
+    summary = cohort_summary(Treatment.objects.all(), label="all", course=None, now=now)
+    assert summary.treatments == 3
+    assert summary.adherence == (1 + 7) / (2 + 0 + 11)
+    assert summary.adherent_patients == 1.0  # only the old one has had days 0-10

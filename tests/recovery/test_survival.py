@@ -4,16 +4,16 @@ weeks of 21 leukaemia patients on 6-MP and 21 on placebo, as tabulated in Kleinb
 
 import pytest
 
-from recovery.survival import kaplan_meier, log_rank, quantile_time
+from recovery.survival import kaplan_meier, log_rank, quantile_time, tally
 
-SIX_MP = ([6, 6, 6, 7, 10, 13, 16, 22, 23, 6, 9, 10, 11, 17, 19, 20, 25, 32, 32, 34, 35],
-          [True] * 9 + [False] * 12)  # fmt: skip
-PLACEBO = ([1, 1, 2, 2, 3, 4, 4, 5, 5, 8, 8, 8, 8, 11, 11, 12, 12, 15, 17, 22, 23],
-           [True] * 21)  # fmt: skip
+SIX_MP = tally([6, 6, 6, 7, 10, 13, 16, 22, 23, 6, 9, 10, 11, 17, 19, 20, 25, 32, 32, 34, 35],
+               [True] * 9 + [False] * 12)  # fmt: skip
+PLACEBO = tally([1, 1, 2, 2, 3, 4, 4, 5, 5, 8, 8, 8, 8, 11, 11, 12, 12, 15, 17, 22, 23],
+                [True] * 21)  # fmt: skip
 
 
 def test_kaplan_meier_matches_the_published_table_for_6mp():
-    steps = kaplan_meier(*SIX_MP)
+    steps = kaplan_meier(SIX_MP)
     assert [(s.time, s.at_risk, s.events, round(s.survival, 4)) for s in steps] == [
         (6, 21, 3, 0.8571),
         (7, 17, 1, 0.8067),
@@ -26,7 +26,7 @@ def test_kaplan_meier_matches_the_published_table_for_6mp():
 
 
 def test_kaplan_meier_without_censoring_is_the_plain_share():
-    steps = kaplan_meier(*PLACEBO)
+    steps = kaplan_meier(PLACEBO)
     assert [(s.time, round(s.survival, 3)) for s in steps][:5] == [
         (1, 0.905), (2, 0.810), (3, 0.762), (4, 0.667), (5, 0.571),
     ]  # fmt: skip
@@ -34,11 +34,11 @@ def test_kaplan_meier_without_censoring_is_the_plain_share():
 
 
 def test_medians_and_quartiles():
-    assert quantile_time(kaplan_meier(*SIX_MP), 0.5) == 23
-    assert quantile_time(kaplan_meier(*PLACEBO), 0.5) == 8
-    assert quantile_time(kaplan_meier(*PLACEBO), 0.25) == 4
-    assert quantile_time(kaplan_meier(*PLACEBO), 0.75) == 12
-    assert quantile_time(kaplan_meier(*SIX_MP), 0.75) is None  # never reached
+    assert quantile_time(kaplan_meier(SIX_MP), 0.5) == 23
+    assert quantile_time(kaplan_meier(PLACEBO), 0.5) == 8
+    assert quantile_time(kaplan_meier(PLACEBO), 0.25) == 4
+    assert quantile_time(kaplan_meier(PLACEBO), 0.75) == 12
+    assert quantile_time(kaplan_meier(SIX_MP), 0.75) is None  # never reached
 
 
 def test_log_rank_matches_the_published_chi_square():
@@ -56,8 +56,15 @@ def test_identical_groups_do_not_differ():
 def test_censored_subjects_count_until_they_leave():
     # Two resolve on day 3; one stopped logging on day 2 (censored), one still
     # unresolved on day 5 (censored): 2 of 3 at risk on day 3 resolve.
-    steps = kaplan_meier([3, 3, 2, 5], [True, True, False, False])
+    steps = kaplan_meier(tally([3, 3, 2, 5], [True, True, False, False]))
     assert [(s.time, s.at_risk, round(s.survival, 3)) for s in steps] == [(3, 3, 0.333)]
+
+
+def test_outcome_counts_give_the_same_curve_as_one_subject_at_a_time():
+    counted = {(3, True): 2, (2, False): 1, (5, False): 1}
+    assert kaplan_meier(counted) == kaplan_meier(
+        tally([3, 3, 2, 5], [True, True, False, False])
+    )
 
 
 def test_log_rank_needs_two_groups():
