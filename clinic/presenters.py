@@ -6,6 +6,7 @@ resolving nested lookups in the template cost several times the database work.
 """
 
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -14,7 +15,9 @@ from django.urls import reverse
 from django.utils.timesince import timesince
 
 from clinic.models import case_is_overdue
+from diary.models import Photo, Status
 from recovery.days import day_number
+from recovery.scales import WARNING_SIGNS
 
 FLAGS_SHOWN = 3
 ROW_FIELDS = (
@@ -94,31 +97,48 @@ class TimelineDay:
     recorded: datetime
 
 
-def case_timeline(entries) -> list[TimelineDay]:
-    """The diary day by day for the case page, from entries with flags and photos
-    prefetched (`Entry.objects.with_details()`)."""
+TIMELINE_FIELDS = (
+    "id", "day", "status", "redness", "bruising", "peeling", "pain", "bleeding",
+    "warning_signs", "note", "recorded_at",
+)  # fmt: skip
+
+
+def case_timeline(
+    entries: list[dict], flags: list[dict], photos: list[dict]
+) -> list[TimelineDay]:
+    """The diary day by day for the case page, from `values()` rows: entries (with
+    TIMELINE_FIELDS, in day order), their flags (entry_id, level, message; most
+    urgent first) and photos (entry_id, key, view; oldest first)."""
     zero = str(uuid.UUID(int=0))
     thumb = reverse("diary:photo_thumbnail", args=[zero]).replace(zero, "{}")
     screen = reverse("diary:photo_screen", args=[zero]).replace(zero, "{}")
-    days = []
-    for entry in entries:
-        days.append(
-            TimelineDay(
-                day=entry.day,
-                status=entry.status,
-                status_label=str(entry.get_status_display()),
-                values=(
-                    f"{entry.redness} · {entry.bruising} · {entry.peeling} · {entry.pain}/10"
-                    + (" · ●" if entry.bleeding else "")
-                ),
-                warning_signs="; ".join(entry.warning_sign_labels),
-                flags=[(f.level, f.message) for f in entry.flags.all()],
-                note=entry.note,
-                photos=[
-                    (thumb.format(p.key), screen.format(p.key), str(p.get_view_display()))
-                    for p in entry.photos.all()
-                ],
-                recorded=entry.recorded_at,
-            )
+    flags_of, photos_of = defaultdict(list), defaultdict(list)
+    for flag in flags:
+        flags_of[flag["entry_id"]].append((flag["level"], flag["message"]))
+    for photo in photos:
+        view = str(Photo.View(photo["view"]).label)
+        photos_of[photo["entry_id"]].append(
+            (thumb.format(photo["key"]), screen.format(photo["key"]), view)
         )
-    return days
+    sign_labels = {sign.code: str(sign.label) for sign in WARNING_SIGNS}
+    return [
+        TimelineDay(
+            day=entry["day"],
+            status=entry["status"],
+            status_label=str(Status(entry["status"]).label),
+            values=(
+                f"{entry['redness']} · {entry['bruising']} · {entry['peeling']} · "
+                f"{entry['pain']}/10" + (" · ●" if entry["bleeding"] else "")
+            ),
+            warning_signs="; ".join(
+                label
+                for code, label in sign_labels.items()
+                if code in entry["warning_signs"]
+            ),
+            flags=flags_of[entry["id"]],
+            note=entry["note"],
+            photos=photos_of[entry["id"]],
+            recorded=entry["recorded_at"],
+        )
+        for entry in entries
+    ]

@@ -61,25 +61,32 @@ class QueueFilterForm(forms.Form):
         return cases
 
 
-class BootstrapForm(forms.Form):
-    """Bootstrap classes on the widgets, for forms rendered by clinic/_form_fields.html:
-    the case page renders three small forms on every visit, and crispy's rendering
-    took longer than the rest of the page together."""
+class CaseActionForm(forms.Form):
+    """A form of the case page, rendered by the `form_fields` tag with Bootstrap
+    classes: the page shows three such forms on every visit, and crispy's rendering
+    took longer than the rest of the page together. Each form's ids carry its name,
+    since two of them have a `text` field."""
+
+    renders_alike = True  # blank, it is the same HTML every time (see form_fields)
+    name = ""
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.name}-%s")
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             is_select = isinstance(field.widget, forms.Select)
             field.widget.attrs["class"] = "form-select" if is_select else "form-control"
 
 
-class NoteForm(BootstrapForm):
+class NoteForm(CaseActionForm):
+    name = "note"
     text = forms.CharField(
         label=_("Internal note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
     )
 
 
-class ContactForm(BootstrapForm):
+class ContactForm(CaseActionForm):
+    name = "contact"
     contact = forms.ChoiceField(label=_("How"), choices=CaseEvent.Contact.choices)
     text = forms.CharField(
         label=_("What was said"),
@@ -89,7 +96,8 @@ class ContactForm(BootstrapForm):
     )
 
 
-class ResolveForm(BootstrapForm):
+class ResolveForm(CaseActionForm):
+    name = "resolve"
     outcome = forms.ChoiceField(label=_("Outcome"), choices=ReviewCase.Outcome.choices)
     message = forms.CharField(
         label=_("Message to the patient (optional)"),

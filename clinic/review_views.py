@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from clinic.access import is_clinic_manager
 from clinic.audit import audit_record, client_address
 from clinic.models import AuditEntry, CaseEvent, ReviewCase
-from clinic.presenters import ROW_FIELDS, case_timeline, queue_rows
+from clinic.presenters import ROW_FIELDS, TIMELINE_FIELDS, case_timeline, queue_rows
 from clinic.review_forms import ContactForm, NoteForm, QueueFilterForm, ResolveForm
 from clinic.views import staff_required
 from diary.models import Flag, Photo
@@ -80,13 +80,19 @@ def _case_page(request, case: ReviewCase, **bound_forms):
         "contact_form": ContactForm(),
         "resolve_form": ResolveForm(),
     }
-    entries = list(treatment.entries.with_details())
-    # The case's flags are among the entries' prefetched flags: no query of their own.
-    flags = [f for e in entries for f in e.flags.all() if f.case_id == case.pk]
+    # Read-only rows rather than models with prefetches: a third of the page's time.
+    entries = list(treatment.entries.order_by("day").values(*TIMELINE_FIELDS))
+    flags = list(
+        Flag.objects.filter(entry__treatment=treatment)
+        .order_by("-level", "id").values("entry_id", "level", "message", "case_id")
+    )  # fmt: skip
+    photos = Photo.objects.filter(entry__treatment=treatment).order_by("uploaded_at", "id")
     return render(request, "clinic/case_detail.html", forms | bound_forms | {
-        "case": case, "treatment": treatment, "symptoms": SYMPTOMS, "flags": flags,
+        "case": case, "treatment": treatment, "symptoms": SYMPTOMS,
+        "flags": [f for f in flags if f["case_id"] == case.pk],
         "events": CaseEvent.objects.filter(case=case).select_related("actor"),
-        "timeline": case_timeline(entries), "now": timezone.now(),
+        "timeline": case_timeline(entries, flags, photos.values("entry_id", "key", "view")),
+        "now": timezone.now(),
         "day_today": treatment.day_number(timezone.now()),
     })  # fmt: skip
 

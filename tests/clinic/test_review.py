@@ -332,4 +332,29 @@ def test_the_case_page_runs_the_same_queries_however_long_the_diary(
     # their photos, open cases for the navigation
     with django_assert_num_queries(10):
         response = client.get(reverse("clinic:case_detail", args=[case.pk]))
-    assert [f.entry.day for f in response.context["flags"]] == [1]
+    assert [d.day for d in response.context["timeline"] if d.flags] == [1]
+    assert [f["level"] for f in response.context["flags"]] == ["review"]
+
+
+def test_the_case_page_shows_each_day_with_its_flags_note_and_photos(
+    client, treatment, clinician
+):
+    from diary.models import Photo
+    from diary.photos import prepare_photo
+    from tests.images import phone_jpeg, upload
+
+    record(treatment, 0, redness=3, pain=5, bleeding=True)
+    record(treatment, 1, warning_signs=["fever"], note="Feels hot tonight",
+           photos=[prepare_photo(upload(phone_jpeg()))])  # fmt: skip
+    photo = Photo.objects.get()
+    client.force_login(clinician)
+    response = client.get(reverse("clinic:case_detail", args=[ReviewCase.objects.get().pk]))
+    day_0, day_1 = response.context["timeline"]
+    assert (day_0.values, day_0.photos, day_0.flags) == ("3 · 1 · 1 · 5/10 · ●", [], [])
+    assert day_1.warning_signs.startswith("Fever of 38")
+    assert [level for level, _message in day_1.flags] == ["urgent"]
+    assert "Feels hot tonight" in response.text
+    thumbnail = reverse("diary:photo_thumbnail", args=[photo.key])
+    screen = reverse("diary:photo_screen", args=[photo.key])
+    assert f'<a href="{screen}"><img src="{thumbnail}"' in response.text
+    assert client.get(thumbnail).status_code == 200
