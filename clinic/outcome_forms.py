@@ -41,7 +41,9 @@ class CohortForm(forms.Form):
         required=False, widget=forms.DateInput(attrs={"type": "date"}), label=_("To")
     )
 
-    def __init__(self, *args, staff_user, **kwargs):
+    def __init__(self, *args, staff_user, choices: dict | None = None, **kwargs):
+        """`choices`, from `cohort_choices`, saves each of a page's forms reading the
+        same procedures, course versions and practitioners again."""
         super().__init__(*args, **kwargs)
         self.fields["practitioner"].queryset = (
             get_user_model().objects.filter(staff_roles__clinic__staff__user=staff_user)
@@ -50,6 +52,8 @@ class CohortForm(forms.Form):
         self.fields["practitioner"].label_from_instance = lambda u: (
             u.get_full_name() or u.username
         )
+        for name, listed in (choices or {}).items():
+            self.fields[name].choices = listed
         for field in self.fields.values():
             is_select = isinstance(field.widget, forms.Select)
             field.widget.attrs["class"] = (
@@ -84,3 +88,12 @@ class CohortForm(forms.Form):
             data["practitioner"].get_full_name() if data.get("practitioner") else None,
         ]
         return " · ".join(str(p) for p in parts if p) or str(_("All treatments"))
+
+
+def cohort_choices(staff_user) -> dict[str, list]:
+    """The choices of a cohort form that come from the database, read once."""
+    form = CohortForm(staff_user=staff_user)
+    return {
+        name: list(form.fields[name].choices)
+        for name in ("procedure", "course_version", "practitioner")
+    }

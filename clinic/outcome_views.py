@@ -5,7 +5,7 @@ from django.views.decorators.http import require_GET
 
 from clinic.audit import client_address
 from clinic.models import AuditEntry, StaffMember, Treatment
-from clinic.outcome_forms import COHORT_PREFIXES, CohortForm
+from clinic.outcome_forms import COHORT_PREFIXES, CohortForm, cohort_choices
 from clinic.outcomes import cohort_csv, cohorts_compare
 from clinic.views import staff_required
 from recovery.scales import SYMPTOMS
@@ -20,10 +20,11 @@ def _managed_clinics(request) -> list[int]:
     return clinics
 
 
-def _cohort_forms(request) -> list[CohortForm]:
+def _cohort_forms(request, choices: dict) -> list[CohortForm]:
     """Cohort a always; b and c once any of their fields is filled in."""
     forms = [
-        CohortForm(request.GET, prefix=p, staff_user=request.user) for p in COHORT_PREFIXES
+        CohortForm(request.GET, prefix=p, staff_user=request.user, choices=choices)
+        for p in COHORT_PREFIXES
     ]
     return [
         f
@@ -42,12 +43,14 @@ def _course(form: CohortForm):
 @staff_required
 @require_GET
 def outcomes(request):
-    forms = _cohort_forms(request)
+    choices = cohort_choices(request.user)
+    forms = _cohort_forms(request, choices)
     cohorts = [(f.treatments(Treatment.objects.filter(clinic__in=_managed_clinics(request))),
                 f.label(), _course(f)) for f in forms]  # fmt: skip
     comparison = cohorts_compare(cohorts, now=timezone.now())
     empty = [
-        CohortForm(prefix=p, staff_user=request.user) for p in COHORT_PREFIXES[len(forms) :]
+        CohortForm(prefix=p, staff_user=request.user, choices=choices)
+        for p in COHORT_PREFIXES[len(forms) :]
     ]
     return render(request, "clinic/outcomes.html", comparison | {
         "forms": forms, "empty_forms": empty, "symptoms": SYMPTOMS,
