@@ -25,3 +25,8 @@ class EntryAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a day would also leave its flags' case and the treatment's diary
+        # summary behind; a whole diary goes with its treatment.
+        return False
