@@ -1,7 +1,18 @@
-from clinic.models import AuditEntry, Treatment
+from typing import Protocol
+
+from clinic.models import AuditEntry
 
 
-def audit_record(*, treatment: Treatment, actor, action: str, target: str, address) -> None:
+class OfTreatment(Protocol):
+    """A treatment, or a view's read-only summary of one."""
+
+    clinic_id: int
+    patient_id: int
+
+
+def audit_record(
+    *, treatment: OfTreatment, actor, action: str, target: str, address
+) -> None:
     """Write who did `action` on `target` of the treatment's patient, and from where."""
     AuditEntry.objects.create(
         clinic_id=treatment.clinic_id,

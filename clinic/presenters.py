@@ -9,12 +9,13 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.urls import reverse
 from django.utils.timesince import timesince
 
-from clinic.models import case_is_overdue
+from clinic.models import ReviewCase, case_is_overdue
 from diary.models import Photo, Status
 from recovery.days import day_number
 from recovery.scales import WARNING_SIGNS
@@ -95,6 +96,65 @@ class TimelineDay:
     note: str
     photos: list[tuple[str, str, str]]  # (thumbnail url, screen url, view)
     recorded: datetime
+
+
+CASE_FIELDS = (
+    "pk", "level", "status", "treatment_id", "treatment__clinic_id",
+    "treatment__patient_id", "treatment__performed_at", "treatment__needle_depth_mm",
+    "treatment__anaesthesia", "treatment__clinic__time_zone", "treatment__procedure__name",
+    "treatment__course_version__version", "treatment__patient__first_name",
+    "treatment__patient__last_name", "treatment__patient__email",
+    "treatment__practitioner__first_name", "treatment__practitioner__last_name",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class CaseHeader:
+    """What the case page says of the case and its treatment."""
+
+    pk: int
+    level: str
+    status: str
+    status_label: str
+    treatment_id: int
+    clinic_id: int
+    patient_id: int
+    patient: str
+    course: str
+    performed_at: datetime
+    needle_depth_mm: Decimal | None
+    anaesthesia: bool
+    practitioner: str
+    zone: ZoneInfo
+
+
+def case_header(row: dict) -> CaseHeader:
+    """The header of a `values(*CASE_FIELDS)` row."""
+    patient = (
+        f"{row['treatment__patient__first_name']} {row['treatment__patient__last_name']}"
+    )
+    practitioner = " ".join(
+        filter(None, (row["treatment__practitioner__first_name"],
+                      row["treatment__practitioner__last_name"]))
+    )  # fmt: skip
+    return CaseHeader(
+        pk=row["pk"],
+        level=row["level"],
+        status=row["status"],
+        status_label=str(ReviewCase.Status(row["status"]).label),
+        treatment_id=row["treatment_id"],
+        clinic_id=row["treatment__clinic_id"],
+        patient_id=row["treatment__patient_id"],
+        patient=patient.strip() or row["treatment__patient__email"],
+        course=(
+            f"{row['treatment__procedure__name']} v{row['treatment__course_version__version']}"
+        ),
+        performed_at=row["treatment__performed_at"],
+        needle_depth_mm=row["treatment__needle_depth_mm"],
+        anaesthesia=row["treatment__anaesthesia"],
+        practitioner=practitioner,
+        zone=ZoneInfo(row["treatment__clinic__time_zone"]),
+    )
 
 
 TIMELINE_FIELDS = (

@@ -354,6 +354,8 @@ def test_the_case_page_shows_each_day_with_its_flags_note_and_photos(
     assert day_1.warning_signs.startswith("Fever of 38")
     assert [level for level, _message in day_1.flags] == ["urgent"]
     assert "Feels hot tonight" in response.text
+    assert '<h1 class="h3 mb-0">Aiko Tanaka</h1>' in response.text
+    assert "Velvet Skin v1 · performed" in response.text
     thumbnail = reverse("diary:photo_thumbnail", args=[photo.key])
     screen = reverse("diary:photo_screen", args=[photo.key])
     assert f'<a href="{screen}"><img src="{thumbnail}"' in response.text
