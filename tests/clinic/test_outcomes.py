@@ -146,7 +146,7 @@ def test_a_symptom_settled_on_day_0_shows_day_0_not_not_reached(client, clinic, 
 def test_day_14_answers_are_summarised_per_cohort(client, clinic, manager):
     from diary.models import DowntimeReport
 
-    for n, treatment in enumerate(cohort(clinic, 5, resolved_on=3)):
+    for n, treatment in enumerate(cohort(clinic, 6, resolved_on=3)):
         DowntimeReport.objects.create(
             treatment=treatment,
             back_to_work_day=n,
@@ -154,9 +154,13 @@ def test_day_14_answers_are_summarised_per_cohort(client, clinic, manager):
             satisfaction=9,
         )
     client.force_login(manager)
-    (summary,) = client.get(reverse("clinic:outcomes")).context["cohorts"]
-    assert (summary.reports, summary.back_to_work_day, summary.makeup_day) == (5, 2, 4)
+    response = client.get(reverse("clinic:outcomes"))
+    (summary,) = response.context["cohorts"]
+    assert (summary.reports, summary.back_to_work_day, summary.makeup_day) == (6, 2.5, 4)
     assert summary.satisfaction == 9
+    # A median of an even count is shown as 9, not 9.0, and 2.5 as it is
+    assert "(median)</th><td>2.5</td>" in response.text
+    assert "0-10 (median)</th><td>9</td>" in response.text
 
 
 def test_recent_treatments_expect_only_the_days_they_have_had_in_the_clinics_zone(
