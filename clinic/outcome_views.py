@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET
 from clinic.audit import client_address
 from clinic.models import AuditEntry, StaffMember, Treatment
 from clinic.outcome_forms import COHORT_PREFIXES, CohortForm, cohort_choices
-from clinic.outcomes import cohort_csv, cohorts_compare
+from clinic.outcomes import cohort_csv, cohorts_compare, comparison_csv
 from clinic.views import staff_required
 from recovery.scales import SYMPTOMS
 
@@ -40,14 +40,18 @@ def _course(form: CohortForm):
     return data["procedure"].current_course().course if data.get("procedure") else None
 
 
+def _cohorts(request, forms: list[CohortForm]) -> list[tuple]:
+    """(treatments, label, course) of each form, within the user's managed clinics."""
+    managed = Treatment.objects.filter(clinic__in=_managed_clinics(request))
+    return [(f.treatments(managed), f.label(), _course(f)) for f in forms]
+
+
 @staff_required
 @require_GET
 def outcomes(request):
     choices = cohort_choices(request.user)
     forms = _cohort_forms(request, choices)
-    cohorts = [(f.treatments(Treatment.objects.filter(clinic__in=_managed_clinics(request))),
-                f.label(), _course(f)) for f in forms]  # fmt: skip
-    comparison = cohorts_compare(cohorts, now=timezone.now())
+    comparison = cohorts_compare(_cohorts(request, forms), now=timezone.now())
     empty = [
         CohortForm(prefix=p, staff_user=request.user, choices=choices)
         for p in COHORT_PREFIXES[len(forms) :]
@@ -56,6 +60,29 @@ def outcomes(request):
         "forms": forms, "empty_forms": empty, "symptoms": SYMPTOMS,
         "query": request.GET.urlencode(),
     })  # fmt: skip
+
+
+@staff_required
+@require_GET
+def outcomes_summary_export(request):
+    """The comparison table as CSV (no names; counts only for small cohorts); audited."""
+    clinics = _managed_clinics(request)
+    forms = _cohort_forms(request, cohort_choices(request.user))
+    comparison = cohorts_compare(_cohorts(request, forms), now=timezone.now(), charts=False)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="cohorts-summary.csv"'
+    comparison_csv(comparison, response)
+    _export_audit(request, clinics, "outcomes summary export")
+    return response
+
+
+def _export_audit(request, clinics: list[int], target: str) -> None:
+    AuditEntry.objects.bulk_create(
+        AuditEntry(clinic_id=clinic, actor=request.user, patient=None,
+                   action=AuditEntry.Action.EXPORT, target=target,
+                   address=client_address(request))
+        for clinic in clinics
+    )  # fmt: skip
 
 
 @staff_required
@@ -70,10 +97,5 @@ def outcomes_export(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="cohort-{prefix}-entries.csv"'
     cohort_csv(form.treatments(Treatment.objects.filter(clinic__in=clinics)), response)
-    AuditEntry.objects.bulk_create(
-        AuditEntry(clinic_id=clinic, actor=request.user, patient=None,
-                   action=AuditEntry.Action.EXPORT, target=f"outcomes export, cohort {prefix}",
-                   address=client_address(request))
-        for clinic in clinics
-    )  # fmt: skip
+    _export_audit(request, clinics, f"outcomes export, cohort {prefix}")
     return response

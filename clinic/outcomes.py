@@ -230,19 +230,19 @@ def pseudonym(treatment_id: int) -> str:
     return digest.hexdigest()[:12]
 
 
-def cohorts_compare(cohorts, *, now: datetime) -> dict:
+def cohorts_compare(cohorts, *, now: datetime, charts: bool = True) -> dict:
     """Summaries of (treatments, label, course) cohorts side by side, their charts
-    (cohorts large enough only) and a log-rank test per symptom between the first two.
-    The first cohort's course draws the band."""
+    (cohorts large enough only; none if `charts` is false) and a log-rank test per
+    symptom between the first two. The first cohort's course draws the band."""
     summaries = [
         cohort_summary(t, label=label, course=course, now=now)
         for t, label, course in cohorts
     ]
     shown = [c for c in summaries if not c.small]
     course = cohorts[0][2] if cohorts else None
-    charts = []
-    if shown:  # small cohorts show counts only
-        charts = [
+    drawn = []
+    if shown and charts:  # small cohorts show counts only
+        drawn = [
             (resolution_chart(s, shown), spread_chart(s, shown, course)) for s in SYMPTOMS
         ]
     tests = {}
@@ -250,7 +250,48 @@ def cohorts_compare(cohorts, *, now: datetime) -> dict:
         for symptom in SYMPTOMS:
             first, second = (shown[i].resolution[symptom.code] for i in (0, 1))
             tests[symptom.code] = log_rank([first.outcomes, second.outcomes])
-    return {"cohorts": summaries, "charts": charts, "tests": tests}
+    return {"cohorts": summaries, "charts": drawn, "tests": tests}
+
+
+def comparison_csv(comparison: dict, out) -> None:
+    """Write the comparison table of `cohorts_compare` as CSV to `out`: one row per
+    measure, one column per cohort, as on the page (shares as fractions; a cohort
+    under 5 treatments has counts only; the log-rank rows compare the first two
+    cohorts that are large enough)."""
+    cohorts = comparison["cohorts"]
+
+    def row(measure: str, value_of, *, counts_only_too: bool = True) -> list:
+        values = [
+            "" if (c.small and not counts_only_too) else _csv_value(value_of(c))
+            for c in cohorts
+        ]
+        return [measure, *values]
+
+    rows = [["measure", *(c.label for c in cohorts)]]
+    rows.append(row("treatments", lambda c: c.treatments))
+    for name in ("adherence", "adherent_patients", "review_share", "urgent_share",
+                 "expected_variation_share", "reports"):  # fmt: skip
+        rows.append(row(name, lambda c, name=name: getattr(c, name)))
+    for name in REPORT_ANSWERS:
+        rows.append(row(f"{name} median", lambda c, name=name: getattr(c, name),
+                        counts_only_too=False))  # fmt: skip
+    for code in CODES:
+        for part in ("median", "q1", "q3"):
+            rows.append(row(
+                f"{code} days to 1 or less {part}",
+                lambda c, code=code, part=part: getattr(c.resolution.get(code), part, None),
+                counts_only_too=False,
+            ))  # fmt: skip
+    for code, test in comparison["tests"].items():
+        rows.append([f"{code} log-rank chi-square", _csv_value(test.chi_square)])
+        rows.append([f"{code} log-rank p", _csv_value(test.p_value)])
+    csv.writer(out).writerows(rows)
+
+
+def _csv_value(value) -> str:
+    if value is None:
+        return ""
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
 EXPORT_COLUMNS = {

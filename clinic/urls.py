@@ -17,4 +17,9 @@ urlpatterns = [
     path("audit/", review_views.audit_log, name="audit_log"),
     path("outcomes/", outcome_views.outcomes, name="outcomes"),
     path("outcomes/export.csv", outcome_views.outcomes_export, name="outcomes_export"),
+    path(
+        "outcomes/summary.csv",
+        outcome_views.outcomes_summary_export,
+        name="outcomes_summary_export",
+    ),
 ]

@@ -89,6 +89,7 @@ def test_only_managers_see_outcomes(client, clinic, clinician, treatment):
     client.force_login(clinician)
     assert client.get(reverse("clinic:outcomes")).status_code == 404
     assert client.get(reverse("clinic:outcomes_export")).status_code == 404
+    assert client.get(reverse("clinic:outcomes_summary_export")).status_code == 404
     client.force_login(treatment.patient)
     assert client.get(reverse("clinic:outcomes")).status_code == 404
     client.logout()
@@ -106,6 +107,8 @@ def test_another_clinics_manager_sees_none_of_these_treatments(
     assert client.get(reverse("clinic:outcomes")).context["cohorts"][0].treatments == 0
     export = client.get(reverse("clinic:outcomes_export") + "?cohort=a")
     assert len(export.content.decode().splitlines()) == 1  # the header only
+    summary = client.get(reverse("clinic:outcomes_summary_export")).content.decode()
+    assert "treatments,0\r\n" in summary
 
 
 def test_the_export_is_pseudonymous_without_names_or_notes_and_audited(
@@ -184,3 +187,32 @@ def test_recent_treatments_expect_only_the_days_they_have_had_in_the_clinics_zon
     assert summary.treatments == 3
     assert summary.adherence == (1 + 7) / (2 + 0 + 11)
     assert summary.adherent_patients == 1.0  # only the old one has had days 0-10
+
+
+def test_the_summary_table_exports_as_csv_with_counts_only_for_small_cohorts(
+    client, clinic, manager
+):
+    fast = cohort(clinic, 6, resolved_on=2, depth="0.50")
+    cohort(clinic, 3, resolved_on=8, depth="1.00")
+    cohort(clinic, 6, resolved_on=8, depth="1.50")
+    client.force_login(manager)
+    query = "?a-needle_depth_mm=0.5&b-needle_depth_mm=1.0&c-needle_depth_mm=1.5"
+    page = client.get(reverse("clinic:outcomes") + query)
+    assert (
+        reverse("clinic:outcomes_summary_export") + query.replace("&", "&amp;") in page.text
+    )
+    response = client.get(reverse("clinic:outcomes_summary_export") + query)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    text = response.content.decode()
+    table = {row[0]: row[1:] for row in csv.reader(io.StringIO(text))}
+    assert table["measure"] == ["0.5 mm", "1.0 mm", "1.5 mm"]
+    assert table["treatments"] == ["6", "3", "6"]
+    assert table["adherence"] == ["1", "1", "1"]
+    # the 3-treatment cohort gives counts only
+    assert table["redness days to 1 or less median"] == ["2", "", "8"]
+    assert table["satisfaction median"] == ["", "", ""]  # nobody answered on day 14
+    # log-rank between the first two cohorts large enough to show: 0.5 and 1.5 mm
+    assert float(table["redness log-rank p"][0]) < 0.01
+    assert fast[0].patient.last_name not in text
+    audit = AuditEntry.objects.get(action="export")
+    assert (audit.target, audit.patient) == ("outcomes summary export", None)
