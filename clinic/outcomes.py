@@ -80,7 +80,6 @@ def cohort_summary(
     treatments, *, label: str, course: Course | None, now: datetime
 ) -> CohortSummary:
     """Summarise the treatments of queryset `treatments` (see the module docstring)."""
-    summary = CohortSummary(label=label, treatments=0)
     total = Counter()  # treatments, days to log and logged, finished, adherent, flagged
     resolutions = {code: Counter() for code in CODES}
     for recent_at, zone, facts, n in _treatment_groups(treatments, now):
@@ -100,7 +99,7 @@ def cohort_summary(
                 resolutions[code][facts["last_day"], False] += n
             else:
                 resolutions[code][resolved_day, True] += n
-    summary.treatments = total["treatments"]
+    summary = CohortSummary(label=label, treatments=total["treatments"])
     if not summary.treatments:
         return summary
     summary.review_share = total["review"] / summary.treatments
@@ -170,7 +169,7 @@ def _distributions(
     from the entries' value combinations (few rows, split per symptom)."""
     counts = {code: defaultdict(lambda: defaultdict(int)) for code in CODES}
     entries = Entry.objects.filter(treatment__in=treatments)
-    for key, n in entries.values_list(_VALUES_KEY).annotate(n=Count("pk")).order_by():
+    for key, n in entries.values_list(_values_key()).annotate(n=Count("pk")).order_by():
         day, values = _values_unpack(key)
         for code, value in values.items():
             counts[code][day][value] += n
@@ -188,14 +187,17 @@ def _distributions(
             )
 
 
-# A day's four values as one integer (mixed radix, each scale's size): grouping by one
-# column costs SQLite about 60% of grouping by five.
-_VALUES_KEY = F("day")
-for _symptom in SYMPTOMS:
-    _VALUES_KEY = _VALUES_KEY * (_symptom.maximum + 1) + F(_symptom.code)
+def _values_key() -> F:
+    """An entry's day and four values as one integer (mixed radix, each scale's size):
+    grouping by one column costs SQLite about 60% of grouping by five."""
+    key = F("day")
+    for symptom in SYMPTOMS:
+        key = key * (symptom.maximum + 1) + F(symptom.code)
+    return key
 
 
 def _values_unpack(key: int) -> tuple[int, dict[str, int]]:
+    """The day and {symptom: value} of a `_values_key`."""
     values = {}
     for symptom in reversed(SYMPTOMS):
         key, values[symptom.code] = divmod(key, symptom.maximum + 1)
@@ -260,10 +262,10 @@ def comparison_csv(comparison: dict, out) -> None:
     cohorts that are large enough)."""
     cohorts = comparison["cohorts"]
 
-    def row(measure: str, value_of, *, counts_only_too: bool = True) -> list:
+    def row(measure: str, value_of, *, small_too: bool = True) -> list:
+        """`value_of` each cohort; blank for small cohorts unless `small_too`."""
         values = [
-            "" if (c.small and not counts_only_too) else _csv_value(value_of(c))
-            for c in cohorts
+            "" if (c.small and not small_too) else _csv_value(value_of(c)) for c in cohorts
         ]
         return [measure, *values]
 
@@ -274,13 +276,13 @@ def comparison_csv(comparison: dict, out) -> None:
         rows.append(row(name, lambda c, name=name: getattr(c, name)))
     for name in REPORT_ANSWERS:
         rows.append(row(f"{name} median", lambda c, name=name: getattr(c, name),
-                        counts_only_too=False))  # fmt: skip
+                        small_too=False))  # fmt: skip
     for code in CODES:
         for part in ("median", "q1", "q3"):
             rows.append(row(
                 f"{code} days to 1 or less {part}",
                 lambda c, code=code, part=part: getattr(c.resolution.get(code), part, None),
-                counts_only_too=False,
+                small_too=False,
             ))  # fmt: skip
     for code, test in comparison["tests"].items():
         rows.append([f"{code} log-rank chi-square", _csv_value(test.chi_square)])

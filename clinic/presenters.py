@@ -1,8 +1,8 @@
-"""Display values for the review queue, computed once per row in Python.
+"""Display values for the review queue and the case page, computed in Python.
 
-The queue is read-only, so its rows come from `values()` rather than model
-instances, and the flags' messages from one `values_list`: building models and
-resolving nested lookups in the template cost several times the database work.
+Both pages are read-only, so their rows come from `values()` rather than model
+instances: building models (with prefetches) and resolving nested lookups in the
+template cost several times the database work.
 """
 
 import uuid
@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.urls import reverse
 from django.utils.timesince import timesince
+from django.utils.translation import gettext
 
 from clinic.models import ReviewCase, case_is_overdue
 from diary.models import Photo, Status
@@ -180,7 +181,7 @@ def case_timeline(
         photos_of[photo["entry_id"]].append(
             (thumb.format(photo["key"]), screen.format(photo["key"]), view)
         )
-    sign_labels = {sign.code: str(sign.label) for sign in WARNING_SIGNS}
+    sign_labels = {sign.code: gettext(sign.label) for sign in WARNING_SIGNS}
     return [
         TimelineDay(
             day=entry["day"],
