@@ -136,7 +136,7 @@ def _treatment_groups(treatments, now: datetime):
     rows = treatments.values_list(
         recent_at, zone, *(f"diary_summary__{name}" for name in FACTS)
     )
-    for recent_at, zone, *facts, n in rows.annotate(n=Count("pk")).order_by():
+    for recent_at, zone, *facts, n in rows.annotate(n=Count("*")).order_by():
         logged = facts[0] is not None
         yield recent_at, zone, dict(zip(FACTS, facts, strict=True)) if logged else None, n
 
@@ -169,7 +169,7 @@ def _distributions(
     from the entries' value combinations (few rows, split per symptom)."""
     counts = {code: defaultdict(lambda: defaultdict(int)) for code in CODES}
     entries = Entry.objects.filter(treatment__in=treatments)
-    for key, n in entries.values_list(_values_key()).annotate(n=Count("pk")).order_by():
+    for key, n in entries.values_list(_values_key()).annotate(n=Count("*")).order_by():
         day, values = _values_unpack(key)
         for code, value in values.items():
             counts[code][day][value] += n
