@@ -7,6 +7,7 @@ needle depths alternate 0.5 / 1.0 mm so outcome cohorts split the data in half. 
 manager works for every clinic.
 """
 
+import atexit
 import random
 from datetime import timedelta
 from decimal import Decimal
@@ -138,5 +139,10 @@ def build() -> dict:
 
 
 def create_database() -> None:
-    """An in-memory test database with the migrations (and shipped courses) applied."""
-    connection.creation.create_test_db(verbosity=0)
+    """A test database with the migrations (and shipped courses) applied: in memory
+    on SQLite; on PostgreSQL (DATABASE_URL), `test_<name>`, replacing one a stopped
+    run left behind, and dropped again when the benchmark ends."""
+    original_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    if connection.vendor != "sqlite":
+        atexit.register(connection.creation.destroy_test_db, original_name, verbosity=0)
