@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from clinic.access import is_clinic_manager, is_clinic_staff
+from clinic.access import is_clinic_manager, is_clinic_staff, staff_clinics
 from clinic.models import ReviewCase
 
 
@@ -18,4 +18,5 @@ def _open_cases(request) -> int:
         return 0
     if hasattr(request, "open_case_count"):  # the review queue counted them already
         return request.open_case_count
-    return ReviewCase.objects.for_staff(request.user).exclude(status="resolved").count()
+    cases = ReviewCase.objects.in_clinics(staff_clinics(request))
+    return cases.exclude(status="resolved").count()

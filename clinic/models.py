@@ -227,6 +227,10 @@ class ReviewCaseQuerySet(models.QuerySet):
         clinics = StaffMember.objects.filter(user=user).values("clinic")
         return self.filter(treatment__clinic__in=clinics)
 
+    def in_clinics(self, clinics: list[int]) -> "ReviewCaseQuerySet":
+        """The cases of these clinics (see clinic.access.staff_clinics)."""
+        return self.filter(treatment__clinic__in=clinics)
+
     def in_queue_order(self) -> "ReviewCaseQuerySet":
         """Urgent first, then the furthest outside the expected band, then the oldest."""
         return self.order_by("-priority", "-worst_excess", "opened_at", "id")

@@ -3,8 +3,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from clinic.access import managed_clinics
 from clinic.audit import client_address
-from clinic.models import AuditEntry, StaffMember, Treatment
+from clinic.models import AuditEntry, Treatment
 from clinic.outcome_forms import COHORT_PREFIXES, CohortForm, cohort_choices
 from clinic.outcomes import cohort_csv, cohorts_compare, comparison_csv
 from clinic.views import staff_required
@@ -13,8 +14,7 @@ from recovery.scales import SYMPTOMS
 
 def _managed_clinics(request) -> list[int]:
     """Ids of the clinics the user manages; 404 for anyone else."""
-    roles = StaffMember.objects.filter(user=request.user, role=StaffMember.Role.MANAGER)
-    clinics = list(roles.values_list("clinic", flat=True))
+    clinics = managed_clinics(request)
     if not clinics:
         raise Http404("Only clinic managers see outcomes.")
     return clinics

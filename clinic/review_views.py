@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from clinic.access import is_clinic_manager
+from clinic.access import is_clinic_manager, staff_clinics
 from clinic.audit import audit_record, client_address
 from clinic.models import AuditEntry, CaseEvent, ReviewCase
 from clinic.presenters import (
@@ -32,7 +32,7 @@ from recovery.scales import SYMPTOMS
 def case_queue(request):
     """One row per case, urgent first; the query count does not grow with the queue."""
     form = QueueFilterForm(request.GET or None, staff_user=request.user)
-    cases = ReviewCase.objects.for_staff(request.user)
+    cases = ReviewCase.objects.in_clinics(staff_clinics(request))
     counts = dict(cases.values_list("status").annotate(n=Count("id")).order_by())
     latest_photo = Photo.objects.filter(entry__treatment=OuterRef("treatment_id"))
     queue = (
@@ -80,7 +80,8 @@ def _case_header(request, pk: int) -> CaseHeader:
     than the query."""
     return case_header(
         get_object_or_404(
-            ReviewCase.objects.for_staff(request.user).values(*CASE_FIELDS), pk=pk
+            ReviewCase.objects.in_clinics(staff_clinics(request)).values(*CASE_FIELDS),
+            pk=pk,
         )
     )
 
