@@ -360,3 +360,24 @@ def test_the_case_page_shows_each_day_with_its_flags_note_and_photos(
     screen = reverse("diary:photo_screen", args=[photo.key])
     assert f'<a href="{screen}"><img src="{thumbnail}"' in response.text
     assert client.get(thumbnail).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("waited", "shown"),
+    [
+        (timedelta(seconds=-5), "0 minutes"),  # clocks a little apart
+        (timedelta(seconds=59), "0 minutes"),
+        (timedelta(minutes=1), "1 minute"),
+        (timedelta(minutes=59, seconds=59), "59 minutes"),
+        (timedelta(hours=1), "1 hour"),
+        (timedelta(hours=25, minutes=30), "25 hours"),
+        (timedelta(hours=47, minutes=59), "47 hours"),
+        (timedelta(hours=48), "2 days"),
+        (timedelta(days=9, hours=23), "9 days"),
+    ],
+)
+def test_the_queue_says_waiting_times_in_the_unit_triage_uses(waited, shown):
+    from clinic.presenters import waiting_for
+
+    now = timezone.now()
+    assert waiting_for(now - waited, now) == shown
