@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from clinic.choices import course_version_name, plain_choices, practitioner_choices
 from clinic.models import CourseVersion, Procedure
 
 COHORT_PREFIXES = ("a", "b", "c")
@@ -45,13 +46,12 @@ class CohortForm(forms.Form):
         """`choices`, from `cohort_choices`, saves each of a page's forms reading the
         same procedures, course versions and practitioners again."""
         super().__init__(*args, **kwargs)
-        self.fields["practitioner"].queryset = (
-            get_user_model().objects.filter(staff_roles__clinic__staff__user=staff_user)
-            .distinct().order_by("first_name")
+        practitioner_choices(self.fields["practitioner"], staff_user=staff_user)
+        plain_choices(self.fields["procedure"], "name", label=str)
+        plain_choices(
+            self.fields["course_version"], "procedure__name", "version",
+            label=course_version_name,
         )  # fmt: skip
-        self.fields["practitioner"].label_from_instance = lambda u: (
-            u.get_full_name() or u.username
-        )
         for name, listed in (choices or {}).items():
             self.fields[name].choices = listed
         for field in self.fields.values():

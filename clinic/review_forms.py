@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from clinic.choices import plain_choices, practitioner_choices
 from clinic.models import CaseEvent, Procedure, ReviewCase
 
 
@@ -26,15 +27,8 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args, staff_user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["practitioner"].queryset = (
-            get_user_model()
-            .objects.filter(staff_roles__clinic__staff__user=staff_user)
-            .distinct()
-            .order_by("first_name")
-        )
-        self.fields["practitioner"].label_from_instance = lambda u: (
-            u.get_full_name() or u.username
-        )
+        practitioner_choices(self.fields["practitioner"], staff_user=staff_user)
+        plain_choices(self.fields["procedure"], "name", label=str)
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm"
 

@@ -48,6 +48,8 @@ def test_managers_see_adherence_flag_rates_and_time_to_resolution(client, clinic
     # redness 3 up to day 3 stays within the band (upper 3 on days 1-3): no flags
     assert summary.review_share == 0.0
     assert len(response.context["charts"]) == 4
+    # each cohort form offers the course versions by name
+    assert response.text.count(">Velvet Skin v1</option>") == 3
 
 
 def test_two_cohorts_are_compared_with_a_log_rank_test(client, clinic, manager):

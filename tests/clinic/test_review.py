@@ -381,3 +381,28 @@ def test_the_queue_says_waiting_times_in_the_unit_triage_uses(waited, shown):
 
     now = timezone.now()
     assert waiting_for(now - waited, now) == shown
+
+
+def test_the_queue_filters_by_practitioner_named_as_on_the_treatment(
+    client, clinic, clinician
+):
+    practitioner = StaffFactory(
+        clinic=clinic, user__first_name="Yui", user__last_name="Sato"
+    )
+    nameless = StaffFactory(clinic=clinic, user__first_name="", user__last_name="")
+    treated = TreatmentFactory(clinic=clinic, practitioner=practitioner.user)
+    record(treated, 1, pain=6)
+    record(TreatmentFactory(clinic=clinic), 1, pain=6)
+    client.force_login(clinician)
+    response = client.get(
+        reverse("clinic:case_queue") + f"?practitioner={practitioner.user.pk}"
+    )
+    assert [row["pk"] for row in response.context["page"]] == [
+        ReviewCase.objects.get(treatment=treated).pk
+    ]
+    assert f'<option value="{practitioner.user.pk}" selected>Yui Sato</option>' in (
+        response.text
+    )
+    assert f'<option value="{nameless.user.pk}">{nameless.user.username}</option>' in (
+        response.text
+    )
