@@ -61,6 +61,20 @@ class CourseVersionInline(admin.TabularInline):
         return False
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records the app writes and nobody edits: listed here, never added, changed or
+    deleted."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Procedure)
 class ProcedureAdmin(admin.ModelAdmin):
     form = ProcedureCourseForm
@@ -82,20 +96,11 @@ class ProcedureAdmin(admin.ModelAdmin):
 
 
 @admin.register(CourseVersion)
-class CourseVersionAdmin(admin.ModelAdmin):
+class CourseVersionAdmin(ReadOnlyAdmin):
     """Read-only: a course version that judged entries must never change."""
 
     list_display = ["procedure", "version", "note", "created_at"]
     list_filter = ["procedure"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class StaffInline(admin.TabularInline):

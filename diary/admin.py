@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from clinic.admin import ReadOnlyAdmin
 from diary.models import Entry, Flag
 
 
@@ -12,21 +13,12 @@ class FlagInline(admin.TabularInline):
 
 
 @admin.register(Entry)
-class EntryAdmin(admin.ModelAdmin):
-    """Read-only: entries are the patient's words and are judged when saved."""
+class EntryAdmin(ReadOnlyAdmin):
+    """Read-only: entries are the patient's words and are judged when saved. Deleting
+    a day would also leave its flags' case and the treatment's diary summary behind;
+    a whole diary goes with its treatment."""
 
     list_display = ["treatment", "day", "status", "recorded_at"]
     list_filter = ["status"]
     inlines = [FlagInline]
     list_select_related = ["treatment__patient", "treatment__procedure"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        # Deleting a day would also leave its flags' case and the treatment's diary
-        # summary behind; a whole diary goes with its treatment.
-        return False

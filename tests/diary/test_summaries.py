@@ -6,6 +6,7 @@ import time
 import pytest
 from django.db import transaction
 from django.forms.models import model_to_dict
+from django.urls import reverse
 
 from diary.models import DiarySummary
 from diary.summaries import diary_summaries_refresh
@@ -94,3 +95,17 @@ def test_two_days_saved_at_once_both_reach_the_summary(clinic):
     results = two_at_once(slow_save, racing_save)
     assert not isinstance(results["b"], Exception), results["b"]
     assert summary_of(treatment)["logged_days"] == 3
+
+
+def test_the_admin_shows_entries_but_cannot_delete_one(
+    client, treatment, django_user_model
+):
+    entry = record(treatment, 1)
+    admin = django_user_model.objects.create_superuser("admin@example.test", password="x")
+    client.force_login(admin)
+    assert (
+        client.get(reverse("admin:diary_entry_change", args=[entry.pk])).status_code == 200
+    )
+    delete = reverse("admin:diary_entry_delete", args=[entry.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert summary_of(treatment)["logged_days"] == 1
