@@ -22,9 +22,10 @@ def plain_choices(field: forms.ModelChoiceField, *columns: str, label) -> None:
     field.choices = listed
 
 
-def staff_name(first_name: str, last_name: str, username: str) -> str:
-    """As User.get_full_name(), or the username (an email) when there is no name."""
-    return f"{first_name} {last_name}".strip() or username
+def person_name(first_name: str, last_name: str, otherwise: str = "") -> str:
+    """As User.get_full_name(), or `otherwise` (say the username, an email) when the
+    user has no name."""
+    return f"{first_name} {last_name}".strip() or otherwise
 
 
 def practitioner_choices(field: forms.ModelChoiceField, *, staff_user) -> None:
@@ -35,7 +36,7 @@ def practitioner_choices(field: forms.ModelChoiceField, *, staff_user) -> None:
         .distinct()
         .order_by("first_name", "last_name")
     )
-    plain_choices(field, "first_name", "last_name", "username", label=staff_name)
+    plain_choices(field, "first_name", "last_name", "username", label=person_name)
 
 
 def course_version_name(procedure_name: str, version: int) -> str:

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 
+from clinic.choices import course_version_name, person_name
 from clinic.models import ReviewCase, case_is_overdue
 from diary.models import Photo, Status
 from recovery.days import day_number
@@ -53,12 +54,15 @@ def queue_rows(
     thumb_url = reverse("diary:photo_thumbnail", args=[zero]).replace(zero, "{}")
     result = []
     for row in rows:
-        name = f"{row['treatment__patient__first_name']} {row['treatment__patient__last_name']}"
         shown = messages.get(row["pk"], [])
         result.append(
             QueueRow(
                 url=case_url.format(row["pk"]),
-                patient=name.strip() or row["treatment__patient__email"],
+                patient=person_name(
+                    row["treatment__patient__first_name"],
+                    row["treatment__patient__last_name"],
+                    row["treatment__patient__email"],
+                ),
                 procedure=row["treatment__procedure__name"],
                 day=day_number(
                     performed_at=row["treatment__performed_at"],
@@ -146,13 +150,6 @@ class CaseHeader:
 
 def case_header(row: dict) -> CaseHeader:
     """The header of a `values(*CASE_FIELDS)` row."""
-    patient = (
-        f"{row['treatment__patient__first_name']} {row['treatment__patient__last_name']}"
-    )
-    practitioner = " ".join(
-        filter(None, (row["treatment__practitioner__first_name"],
-                      row["treatment__practitioner__last_name"]))
-    )  # fmt: skip
     return CaseHeader(
         pk=row["pk"],
         level=row["level"],
@@ -161,14 +158,21 @@ def case_header(row: dict) -> CaseHeader:
         treatment_id=row["treatment_id"],
         clinic_id=row["treatment__clinic_id"],
         patient_id=row["treatment__patient_id"],
-        patient=patient.strip() or row["treatment__patient__email"],
-        course=(
-            f"{row['treatment__procedure__name']} v{row['treatment__course_version__version']}"
+        patient=person_name(
+            row["treatment__patient__first_name"],
+            row["treatment__patient__last_name"],
+            row["treatment__patient__email"],
+        ),
+        course=course_version_name(
+            row["treatment__procedure__name"], row["treatment__course_version__version"]
         ),
         performed_at=row["treatment__performed_at"],
         needle_depth_mm=row["treatment__needle_depth_mm"],
         anaesthesia=row["treatment__anaesthesia"],
-        practitioner=practitioner,
+        practitioner=person_name(
+            row["treatment__practitioner__first_name"] or "",
+            row["treatment__practitioner__last_name"] or "",
+        ),
         zone=ZoneInfo(row["treatment__clinic__time_zone"]),
     )
 
