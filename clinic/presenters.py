@@ -120,11 +120,9 @@ class TimelineDay:
 
 CASE_FIELDS = (
     "pk", "level", "status", "treatment_id", "treatment__clinic_id",
-    "treatment__patient_id", "treatment__performed_at", "treatment__needle_depth_mm",
-    "treatment__anaesthesia", "treatment__clinic__time_zone", "treatment__procedure__name",
-    "treatment__course_version__version", "treatment__patient__first_name",
-    "treatment__patient__last_name", "treatment__patient__email",
-    "treatment__practitioner__first_name", "treatment__practitioner__last_name",
+    "treatment__patient_id", "treatment__practitioner_id", "treatment__course_version_id",
+    "treatment__performed_at", "treatment__needle_depth_mm", "treatment__anaesthesia",
+    "treatment__clinic__time_zone",
 )  # fmt: skip
 
 
@@ -148,8 +146,12 @@ class CaseHeader:
     zone: ZoneInfo
 
 
-def case_header(row: dict) -> CaseHeader:
-    """The header of a `values(*CASE_FIELDS)` row."""
+def case_header(row: dict, people: dict[int, tuple], course: tuple[str, int]) -> CaseHeader:
+    """The header of a `values(*CASE_FIELDS)` row, with the (first name, last name,
+    email) of its patient and practitioner by id, and its course version's
+    (procedure name, version)."""
+    patient = people[row["treatment__patient_id"]]
+    practitioner = people.get(row["treatment__practitioner_id"], ("", "", ""))
     return CaseHeader(
         pk=row["pk"],
         level=row["level"],
@@ -158,21 +160,12 @@ def case_header(row: dict) -> CaseHeader:
         treatment_id=row["treatment_id"],
         clinic_id=row["treatment__clinic_id"],
         patient_id=row["treatment__patient_id"],
-        patient=person_name(
-            row["treatment__patient__first_name"],
-            row["treatment__patient__last_name"],
-            row["treatment__patient__email"],
-        ),
-        course=course_version_name(
-            row["treatment__procedure__name"], row["treatment__course_version__version"]
-        ),
+        patient=person_name(*patient),
+        course=course_version_name(*course),
         performed_at=row["treatment__performed_at"],
         needle_depth_mm=row["treatment__needle_depth_mm"],
         anaesthesia=row["treatment__anaesthesia"],
-        practitioner=person_name(
-            row["treatment__practitioner__first_name"] or "",
-            row["treatment__practitioner__last_name"] or "",
-        ),
+        practitioner=person_name(*practitioner[:2]),
         zone=ZoneInfo(row["treatment__clinic__time_zone"]),
     )
 

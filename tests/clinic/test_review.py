@@ -327,10 +327,10 @@ def test_the_case_page_runs_the_same_queries_however_long_the_diary(
         record(treatment, day, redness=0, bruising=0, peeling=0, pain=6 if day == 1 else 0)
     case = ReviewCase.objects.get()
     client.force_login(clinician)
-    # session, user, staff roles, the case (with treatment, patient, procedure, clinic,
-    # practitioner, course), the audit row, the case events, the entries, their flags,
-    # their photos, open cases for the navigation
-    with django_assert_num_queries(10):
+    # session, user, staff roles, the case (with its treatment and clinic), the patient
+    # and practitioner, the course version, the audit row, the case events, the
+    # entries, their flags, their photos, open cases for the navigation
+    with django_assert_num_queries(12):
         response = client.get(reverse("clinic:case_detail", args=[case.pk]))
     assert [d.day for d in response.context["timeline"] if d.flags] == [1]
     assert [f["level"] for f in response.context["flags"]] == ["review"]
