@@ -109,3 +109,18 @@ def test_the_admin_shows_entries_but_cannot_delete_one(
     delete = reverse("admin:diary_entry_delete", args=[entry.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
     assert summary_of(treatment)["logged_days"] == 1
+
+
+def test_the_rebuild_command_mends_a_stale_summary(treatment):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    for day, redness in enumerate([3, 2, 1]):
+        record(treatment, day, redness=redness)
+    kept = summary_of(treatment)
+    DiarySummary.objects.filter(treatment=treatment).update(logged_days=0, last_day=9)
+    out = StringIO()
+    call_command("summaries", "rebuild", stdout=out)
+    assert summary_of(treatment) == kept
+    assert out.getvalue() == "Rebuilt the diary summaries of 1 treatment(s).\n"
