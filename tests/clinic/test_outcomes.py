@@ -138,6 +138,9 @@ def test_an_unknown_cohort_or_bad_filter_does_not_break_the_page(client, clinic,
     response = client.get(reverse("clinic:outcomes") + "?a-needle_depth_mm=banana")
     assert response.status_code == 200
     assert "needle_depth_mm" in response.context["forms"][0].errors
+    summary = client.get(reverse("clinic:outcomes_summary_export") + "?a-needle_depth_mm=x")
+    assert summary.status_code == 200  # the bad filter is left out, as on the page
+    assert summary.content.decode().startswith("measure,All treatments\r\n")
 
 
 def test_a_symptom_settled_on_day_0_shows_day_0_not_not_reached(client, clinic, manager):
