@@ -243,7 +243,6 @@ class DiarySummary(models.Model):
     treatment = models.OneToOneField(
         Treatment, on_delete=models.CASCADE, primary_key=True, related_name="diary_summary"
     )
-    first_day = models.PositiveSmallIntegerField()
     last_day = models.PositiveSmallIntegerField()
     logged_days = models.PositiveSmallIntegerField(help_text=_("Days 0-10 with an entry."))
     review_flagged = models.BooleanField()

@@ -42,7 +42,6 @@ def _refresh(ids: list[int], entries, flags, summaries) -> None:
         facts = diary_facts(logged)
         row = {
             "treatment_id": treatment_id,
-            "first_day": facts.first_day,
             "last_day": facts.last_day,
             "logged_days": facts.logged_days,
             "review_flagged": "review" in levels[treatment_id],

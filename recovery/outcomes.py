@@ -41,7 +41,6 @@ def time_to_resolution(
 class DiaryFacts:
     """What one treatment's entries add up to, for outcomes across patients."""
 
-    first_day: int
     last_day: int
     logged_days: int  # of days 0-10
     resolution: dict[str, tuple[int, bool]]  # per symptom, see `resolution`
@@ -54,7 +53,6 @@ def diary_facts(entries: Sequence[tuple[int, Mapping[str, int]]]) -> DiaryFacts 
     days = [day for day, _values in entries]
     codes = entries[0][1].keys()
     return DiaryFacts(
-        first_day=min(days),
         last_day=max(days),
         logged_days=sum(day < LOGGED_DAYS for day in set(days)),
         resolution={

@@ -29,7 +29,6 @@ class Migration(migrations.Migration):
             name='DiarySummary',
             fields=[
                 ('treatment', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='diary_summary', serialize=False, to='clinic.treatment')),
-                ('first_day', models.PositiveSmallIntegerField()),
                 ('last_day', models.PositiveSmallIntegerField()),
                 ('logged_days', models.PositiveSmallIntegerField(help_text='Days 0-10 with an entry.')),
                 ('review_flagged', models.BooleanField()),

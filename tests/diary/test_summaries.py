@@ -23,7 +23,6 @@ def test_saving_entries_keeps_the_summary(treatment):
         record(treatment, day, redness=redness, pain=6 if day == 1 else 1)
     assert summary_of(treatment) | {"treatment": None} == {
         "treatment": None,
-        "first_day": 0,
         "last_day": 4,
         "logged_days": 5,
         "review_flagged": True,  # pain 6 on day 1 is above the band
@@ -49,8 +48,8 @@ def test_only_days_0_to_10_count_as_logged_and_flags_clear_when_corrected(treatm
     record(treatment, 2, pain=6)
     record(treatment, 12, redness=0, bruising=0, peeling=0, pain=0)
     summary = summary_of(treatment)
-    assert (summary["first_day"], summary["logged_days"], summary["review_flagged"]) == (
-        2,
+    assert (summary["last_day"], summary["logged_days"], summary["review_flagged"]) == (
+        12,
         1,
         True,
     )
