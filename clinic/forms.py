@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from clinic.choices import practitioner_choices
 from clinic.models import Clinic, Procedure, StaffMember
 
 
@@ -54,15 +55,7 @@ class TreatmentForm(forms.Form):
         self.fields["clinic"].queryset = clinics
         if len(clinics) == 1:
             self.fields["clinic"].initial = clinics[0]
-        self.fields["practitioner"].queryset = (
-            get_user_model()
-            .objects.filter(staff_roles__clinic__in=clinics)
-            .distinct()
-            .order_by("first_name", "last_name")
-        )
-        self.fields["practitioner"].label_from_instance = lambda u: (
-            u.get_full_name() or u.username
-        )
+        practitioner_choices(self.fields["practitioner"], staff_user=staff_user)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Create treatment")))
 
