@@ -17,10 +17,11 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 
-from clinic.models import Clinic, Procedure, ReviewCase, StaffMember, Treatment
+from clinic.models import Clinic, Procedure, StaffMember, Treatment
 from diary.models import Entry, Flag
 from diary.summaries import diary_summaries_refresh
 from recovery.judge import Observation, judge
+from review.models import ReviewCase
 
 CLINICS, TREATMENTS, DAYS = 50, 20_000, 10  # 10 entries each: 200,000 entries
 DEPTHS = (Decimal("0.50"), Decimal("1.00"))

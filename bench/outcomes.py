@@ -48,7 +48,7 @@ def main() -> None:
     ):
         client = Client()
         client.force_login(staff["manager"])
-        url = reverse("clinic:outcomes") + COHORTS
+        url = reverse("outcomes:outcomes") + COHORTS
         page(client, url)  # warm up
         page_times, floor_times = [], []
         for _round in range(ROUNDS):

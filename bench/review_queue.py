@@ -25,7 +25,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import path, reverse
 
-from clinic.models import ReviewCase
+from review.models import ReviewCase
 
 ROUNDS = 40  # medians of 15 moved by 0.3 from run to run on a 2-core machine
 
@@ -103,16 +103,16 @@ def main() -> None:
         client = Client()
         client.force_login(staff["five_hundred"])
         if os.environ.get("BENCH_PROFILE"):
-            target = os.environ.get("BENCH_PROFILE_URL") or reverse("clinic:case_queue")
+            target = os.environ.get("BENCH_PROFILE_URL") or reverse("review:case_queue")
             profile(client, target)
-        queue_ratio = ratio(client, reverse("clinic:case_queue"))
+        queue_ratio = ratio(client, reverse("review:case_queue"))
         case = ReviewCase.objects.filter(
             treatment__clinic__staff__user=staff["five_hundred"]
         ).first()
-        case_ratio = ratio(client, reverse("clinic:case_detail", args=[case.pk]))
-        queries_500 = query_count(client, reverse("clinic:case_queue"))
+        case_ratio = ratio(client, reverse("review:case_detail", args=[case.pk]))
+        queries_500 = query_count(client, reverse("review:case_queue"))
         client.force_login(staff["five"])
-        queries_5 = query_count(client, reverse("clinic:case_queue"))
+        queries_5 = query_count(client, reverse("review:case_queue"))
         open_5 = ReviewCase.objects.filter(
             treatment__clinic__staff__user=staff["five"]
         ).count()

@@ -1,18 +1,33 @@
-from clinic.models import StaffMember
+"""Every access check: who may see which clinic's treatments, in one place.
+
+Staff reach a clinic's data only through the ids of the clinics they work for, read
+once per request (`staff_clinics`); patients reach only the treatments that joined
+their diary (`Treatment.patient`). Views fetch objects through these querysets, so a
+treatment of another clinic is a 404 exactly like one that does not exist.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404
+
+from clinic.models import StaffMember, Treatment
+
+
+def clinics_of(user) -> list[tuple[int, str]]:
+    """(clinic id, role) of each place `user` works (none for patients)."""
+    if not user.is_authenticated:
+        return []
+    return list(StaffMember.objects.filter(user=user).values_list("clinic_id", "role"))
 
 
 def _staff(request) -> list[tuple[int, str]]:
-    """(clinic id, role) of each place the request's user works; asked once per
-    request. Staff pages filter by these ids rather than by a subquery of the user's
-    roles: PostgreSQL planned that subquery's join longer than it ran the page's
-    queries."""
+    """`clinics_of` the request's user, asked once per request. Staff pages filter by
+    these ids rather than by a subquery of the user's roles: PostgreSQL planned that
+    subquery's join longer than it ran the page's queries."""
     if not hasattr(request, "_staff"):
-        user = request.user
-        request._staff = (
-            list(StaffMember.objects.filter(user=user).values_list("clinic_id", "role"))
-            if user.is_authenticated
-            else []
-        )
+        request._staff = clinics_of(request.user)
     return request._staff
 
 
@@ -37,3 +52,49 @@ def is_clinic_staff(request) -> bool:
 
 def is_clinic_manager(request) -> bool:
     return bool(managed_clinics(request))
+
+
+def staff_treatments(request):
+    """The treatments of the clinics the request's user works for."""
+    return Treatment.objects.filter(clinic__in=staff_clinics(request))
+
+
+def patient_treatments(user):
+    """The treatments in `user`'s own diary (joined; a pending one is not theirs yet)."""
+    if not user.is_authenticated:
+        return Treatment.objects.none()
+    return Treatment.objects.filter(patient=user)
+
+
+def visible_treatments(request):
+    """The patient's own treatments and those of the clinics the user works for."""
+    user = request.user
+    if not user.is_authenticated:
+        return Treatment.objects.none()
+    return Treatment.objects.filter(Q(patient=user) | Q(clinic__in=staff_clinics(request)))
+
+
+def staff_required(view):
+    """Clinic staff only; anyone else gets a 404, so staff pages are not even hinted at."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not is_clinic_staff(request):
+            raise Http404("Not a staff page for this user.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def manager_required(view):
+    """Clinic managers only (404 for everyone else, clinicians included)."""
+
+    @staff_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not is_clinic_manager(request):
+            raise Http404("Only clinic managers see this page.")
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -22,6 +22,14 @@ def validate_time_zone(value: str) -> None:
         )
 
 
+class Level(models.TextChoices):
+    """How much attention an entry, a flag or a case asks for: one set for all three."""
+
+    NORMAL = "normal", _("Usual for this day")
+    REVIEW = "review", _("For review")
+    URGENT = "urgent", _("Urgent")
+
+
 class Clinic(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(unique=True)
@@ -145,23 +153,6 @@ class CourseVersion(models.Model):
         )
 
 
-class TreatmentQuerySet(models.QuerySet):
-    def for_patient(self, user) -> "TreatmentQuerySet":
-        return self.filter(patient=user)
-
-    def for_staff(self, user) -> "TreatmentQuerySet":
-        return self.filter(
-            clinic__in=StaffMember.objects.filter(user=user).values("clinic")
-        )
-
-    def visible_to(self, user) -> "TreatmentQuerySet":
-        """The patient's own treatments and those of the clinics the user works for."""
-        if not user.is_authenticated:
-            return self.none()
-        clinics = StaffMember.objects.filter(user=user).values("clinic")
-        return self.filter(Q(patient=user) | Q(clinic__in=clinics))
-
-
 class Treatment(models.Model):
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="treatments")
     patient = models.ForeignKey(
@@ -188,8 +179,6 @@ class Treatment(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = TreatmentQuerySet.as_manager()
-
     class Meta:
         ordering = ["-performed_at"]
         constraints = [
@@ -210,122 +199,6 @@ class Treatment(models.Model):
 
     def date_of_day(self, day: int):
         return day_date(performed_at=self.performed_at, day=day, zone=self.clinic.zone)
-
-
-def case_is_overdue(
-    *, status: str, level: str, opened_at, now, urgent_hours: int, review_hours: int
-) -> bool:
-    """An open case waiting longer than its clinic allows for its level."""
-    if status != "open":
-        return False
-    limit = urgent_hours if level == "urgent" else review_hours
-    return (now - opened_at).total_seconds() > limit * 3600
-
-
-class ReviewCaseQuerySet(models.QuerySet):
-    def for_staff(self, user) -> "ReviewCaseQuerySet":
-        clinics = StaffMember.objects.filter(user=user).values("clinic")
-        return self.filter(treatment__clinic__in=clinics)
-
-    def in_clinics(self, clinics: list[int]) -> "ReviewCaseQuerySet":
-        """The cases of these clinics (see clinic.access.staff_clinics)."""
-        return self.filter(treatment__clinic__in=clinics)
-
-    def in_queue_order(self) -> "ReviewCaseQuerySet":
-        """Urgent first, then the furthest outside the expected band, then the oldest."""
-        return self.order_by("-priority", "-worst_excess", "opened_at", "id")
-
-
-class ReviewCase(models.Model):
-    """One treatment's flags waiting for, or given, a clinician's review.
-
-    New flags on a treatment join its case; a new flag on a resolved case reopens
-    it. `priority`, `level` and `worst_excess` are kept from the case's flags so the
-    queue sorts in the database.
-    """
-
-    class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
-        RESOLVED = "resolved", _("Resolved")
-
-    class Outcome(models.TextChoices):
-        EXPECTED_VARIATION = "expected_variation", _("Expected variation")
-        ADVISED_HOME_CARE = "advised_home_care", _("Advised home care")
-        ASKED_TO_VISIT = "asked_to_visit", _("Asked to visit")
-        TREATED = "treated", _("Treated")
-        REFERRED = "referred", _("Referred")
-
-    treatment = models.ForeignKey(
-        Treatment, on_delete=models.CASCADE, related_name="review_cases"
-    )
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
-    level = models.CharField(max_length=10, default="review")
-    priority = models.PositiveSmallIntegerField(default=1)  # 2 urgent, 1 review
-    worst_excess = models.PositiveSmallIntegerField(default=0)
-    opened_at = models.DateTimeField()
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
-    message_to_patient = models.TextField(blank=True)
-
-    objects = ReviewCaseQuerySet.as_manager()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["treatment"],
-                condition=~Q(status="resolved"),
-                name="one_unresolved_case_per_treatment",
-            ),
-            models.CheckConstraint(
-                condition=Q(status__in=["open", "acknowledged", "resolved"]),
-                name="case_status_valid",
-            ),
-            models.CheckConstraint(
-                condition=~Q(status="resolved") | ~Q(outcome=""),
-                name="resolved_case_has_outcome",
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["status", "-priority", "-worst_excess", "opened_at"])
-        ]
-
-    def __str__(self) -> str:
-        return f"Case {self.pk} ({self.get_status_display()}) for {self.treatment}"
-
-
-class CaseEvent(models.Model):
-    """Everything that happened on a case, in order; never edited."""
-
-    class Kind(models.TextChoices):
-        OPENED = "opened", _("Opened")
-        FLAGGED = "flagged", _("New flags")
-        REOPENED = "reopened", _("Reopened by a new flag")
-        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
-        NOTE = "note", _("Internal note")
-        CONTACTED = "contacted", _("Patient contacted")
-        RESOLVED = "resolved", _("Resolved")
-
-    class Contact(models.TextChoices):
-        PHONE = "phone", _("Phone call")
-        MESSAGE = "message", _("Message")
-        VISIT_BOOKED = "visit_booked", _("Visit booked")
-
-    case = models.ForeignKey(ReviewCase, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
-    )
-    contact = models.CharField(max_length=20, choices=Contact.choices, blank=True)
-    text = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} on case {self.case_id}"
 
 
 class AuditEntryQuerySet(models.QuerySet):

@@ -1,41 +1,22 @@
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from clinic.access import is_clinic_staff
+from clinic.access import manager_required, staff_required, staff_treatments
 from clinic.audit import audit_record, client_address
 from clinic.forms import TreatmentForm
-from clinic.models import AuditEntry, Treatment
+from clinic.models import AuditEntry
 from clinic.services import TreatmentError, invitation_path, treatment_create
 from recovery.scales import SYMPTOMS
-
-
-def staff_required(view):
-    """Clinic staff only; anyone else gets a 404, so staff pages are not even hinted at."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not is_clinic_staff(request):
-            raise Http404("Not a staff page for this user.")
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 @staff_required
 @require_GET
 def treatment_list(request):
-    treatments = Treatment.objects.for_staff(request.user).select_related(
-        "patient", "procedure", "clinic"
-    )
+    treatments = staff_treatments(request).select_related("patient", "procedure", "clinic")
     page = Paginator(treatments, 50).get_page(request.GET.get("page"))
     return render(
         request, "clinic/treatment_list.html", {"page": page, "now": timezone.now()}
@@ -63,7 +44,7 @@ def treatment_new(request):
 @require_GET
 def treatment_detail(request, pk: int):
     treatment = get_object_or_404(
-        Treatment.objects.for_staff(request.user).select_related(
+        staff_treatments(request).select_related(
             "patient", "procedure", "clinic", "course_version", "practitioner"
         ),
         pk=pk,
@@ -85,3 +66,14 @@ def treatment_detail(request, pk: int):
             "day_today": treatment.day_number(timezone.now()),
         },
     )
+
+
+@manager_required
+@require_GET
+def audit_log(request):
+    """The audit log of the clinics the user manages; not for clinicians."""
+    entries = AuditEntry.objects.for_manager(request.user).select_related(
+        "actor", "patient", "clinic"
+    )
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "clinic/audit_log.html", {"page": page})

@@ -51,7 +51,9 @@ INSTALLED_APPS = [
     "bootstrap",  # django-bootstrap-static: Bootstrap's files, served as static files
     "axes",
     "clinic",
+    "review",
     "diary",
+    "outcomes",
 ]
 
 MIDDLEWARE = [
@@ -83,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "clinic.context_processors.role",
+                "review.context_processors.open_cases",
             ],
         },
     },

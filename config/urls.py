@@ -20,6 +20,9 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("invitation/<uidb64>/<token>/", InvitationView.as_view(), name="invitation"),
     path("admin/", admin.site.urls),
+    # Staff pages keep their /clinic/... paths (emailed links and bookmarks exist).
     path("clinic/", include("clinic.urls")),
+    path("clinic/", include("review.urls")),
+    path("clinic/", include("outcomes.urls")),
     path("", include("diary.urls")),
 ]

@@ -4,25 +4,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from clinic.models import CourseVersion, ReviewCase, StaffMember, Treatment
+from clinic.models import CourseVersion, Level, Treatment
 from recovery.judge import Observation
 from recovery.scales import WARNING_SIGNS
+from review.models import ReviewCase
 
-
-class Status(models.TextChoices):
-    NORMAL = "normal", _("Usual for this day")
-    REVIEW = "review", _("For review")
-    URGENT = "urgent", _("Urgent")
+FLAG_LEVELS = [(value, label) for value, label in Level.choices if value != Level.NORMAL]
 
 
 class EntryQuerySet(models.QuerySet):
-    def for_patient(self, user) -> "EntryQuerySet":
-        return self.filter(treatment__patient=user)
-
-    def for_staff(self, user) -> "EntryQuerySet":
-        clinics = StaffMember.objects.filter(user=user).values("clinic")
-        return self.filter(treatment__clinic__in=clinics)
-
     def with_details(self) -> "EntryQuerySet":
         """Entries with their flags (most urgent first) and photos: three queries in all."""
         return self.prefetch_related(
@@ -49,15 +39,10 @@ class Entry(models.Model):
     bleeding = models.BooleanField(_("bleeding or oozing"), default=False)
     warning_signs = models.JSONField(_("warning signs"), default=list, blank=True)
     note = models.TextField(_("note"), blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.NORMAL)
+    status = models.CharField(max_length=10, choices=Level.choices, default=Level.NORMAL)
     course_version = models.ForeignKey(CourseVersion, on_delete=models.PROTECT)
     created_at = models.DateTimeField(auto_now_add=True)
     recorded_at = models.DateTimeField(_("recorded at"))
-    notified_at = models.DateTimeField(
-        null=True,
-        blank=True,
-        help_text=_("When the on-call email for an urgent entry went out."),
-    )
 
     objects = EntryQuerySet.as_manager()
 
@@ -71,7 +56,7 @@ class Entry(models.Model):
                 name="entry_values_on_scale",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=Status.values), name="entry_status_valid"
+                condition=Q(status__in=Level.values), name="entry_status_valid"
             ),
         ]
 
@@ -97,10 +82,6 @@ class Entry(models.Model):
 class Flag(models.Model):
     """One reason an entry needs a clinician's eye, with the explanation shown to all."""
 
-    class Level(models.TextChoices):
-        REVIEW = "review", _("Review")
-        URGENT = "urgent", _("Urgent")
-
     class Rule(models.TextChoices):
         ABOVE_BAND = "above_band", _("Above the expected range")
         WORSENING = "worsening", _("Worsening")
@@ -110,7 +91,7 @@ class Flag(models.Model):
 
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="flags")
     symptom = models.CharField(max_length=32)
-    level = models.CharField(max_length=10, choices=Level.choices)
+    level = models.CharField(max_length=10, choices=FLAG_LEVELS)
     rule = models.CharField(max_length=20, choices=Rule.choices)
     observed = models.PositiveSmallIntegerField(null=True, blank=True)
     expected_low = models.PositiveSmallIntegerField(null=True, blank=True)

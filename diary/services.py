@@ -4,7 +4,6 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -12,12 +11,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from clinic.models import ReviewCase, Treatment
+from clinic.models import Level, Treatment
 from diary.models import Entry, Flag, Photo
 from diary.photos import PreparedPhoto
-from diary.review import case_for_new_flags, case_refresh, entry_notify
 from diary.summaries import diary_summaries_refresh
 from recovery.judge import judge
+from review.models import ReviewCase
+from review.services import case_for_new_flags, case_refresh
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +62,7 @@ def entry_record(
             for field in ("redness", "bruising", "peeling", "pain", "bleeding", "note"):
                 setattr(entry, field, getattr(values, field))
             entry.warning_signs = sorted(set(values.warning_signs))
+            was_urgent = entry.status == Level.URGENT and entry.pk is not None
             entry.recorded_at = recorded_at
             entry.course_version = treatment.course_version
             earlier = [e.observation() for e in treatment.entries.filter(day__lt=day)]
@@ -98,10 +99,9 @@ def entry_record(
             ):
                 case_refresh(stale)
             if case is not None:
-                case_refresh(case)
+                # An entry that turns urgent tells the on-call address once.
+                case_refresh(case, alert=entry.status == Level.URGENT and not was_urgent)
             diary_summaries_refresh([treatment.pk])
-            if entry.status == "urgent" and entry.notified_at is None:
-                transaction.on_commit(partial(entry_notify, entry.pk))
             for prepared in photos:
                 _photo_store(
                     entry, prepared, photo_view, written, zone=treatment.clinic.zone

@@ -8,7 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from clinic.access import is_clinic_staff
+from clinic.access import (
+    is_clinic_staff,
+    patient_treatments,
+    visible_treatments,
+)
 from clinic.audit import audit_record, client_address
 from clinic.models import AuditEntry, Treatment
 from diary.charts import symptom_chart_svg
@@ -39,7 +43,7 @@ def home(request):
     if not request.user.is_authenticated:
         return redirect("login")
     if is_clinic_staff(request):
-        return redirect("clinic:case_queue")
+        return redirect("review:case_queue")
     return redirect("diary:today")
 
 
@@ -48,7 +52,7 @@ def home(request):
 def today(request):
     """The patient's current treatment (the latest already performed), on today's day."""
     treatment = (
-        Treatment.objects.for_patient(request.user)
+        patient_treatments(request.user)
         .filter(performed_at__lte=timezone.now())
         .select_related(*TREATMENT_RELATED)
         .first()
@@ -62,7 +66,7 @@ def today(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_day(request, pk: int, day: int):
-    treatment = _treatment(Treatment.objects.for_patient(request.user), pk)
+    treatment = _treatment(patient_treatments(request.user), pk)
     if not 0 <= day <= treatment.day_number(timezone.now()):
         raise Http404("Entries can be made from the day of treatment up to today.")
     return _day_page(request, treatment, day)
@@ -171,7 +175,7 @@ def _record(treatment: Treatment, day: int, form: EntryForm) -> Entry:
 @require_POST
 def downtime_report(request, pk: int):
     """The patient's day-14 answers; shown again with errors if something is off."""
-    treatment = _treatment(Treatment.objects.for_patient(request.user), pk)
+    treatment = _treatment(patient_treatments(request.user), pk)
     if treatment.day_number(timezone.now()) < REPORT_FROM_DAY:
         raise Http404("The questions open on day 14.")
     report = DowntimeReport.objects.filter(treatment=treatment).first()
@@ -194,14 +198,14 @@ def downtime_report(request, pk: int):
 @login_required
 @require_GET
 def treatment_list(request):
-    treatments = Treatment.objects.for_patient(request.user).select_related("procedure")
+    treatments = patient_treatments(request.user).select_related("procedure")
     return render(request, "diary/treatment_list.html", {"treatments": treatments})
 
 
 @login_required
 @require_GET
 def history(request, pk: int):
-    treatment = _treatment(Treatment.objects.visible_to(request.user), pk)
+    treatment = _treatment(visible_treatments(request), pk)
     _audit_staff_view(request, treatment, AuditEntry.Action.VIEW_DIARY, "history")
     entries = treatment.entries.with_details()
     return render(request, "diary/history.html", {
@@ -215,7 +219,7 @@ def history(request, pk: int):
 @require_GET
 def chart(request, pk: int, symptom: str):
     """The SVG chart of one symptom, cached until the treatment's entries change."""
-    treatment = _treatment(Treatment.objects.visible_to(request.user), pk)
+    treatment = _treatment(visible_treatments(request), pk)
     if symptom not in SYMPTOMS_BY_CODE:
         raise Http404("No such symptom.")
     stamp = treatment.entries.aggregate(n=Count("id"), last=Max("recorded_at"))
@@ -259,7 +263,7 @@ def photo(request, key, size: str):
 
     Anyone else, signed in or not, gets the same 404 as for a key that does not exist.
     """
-    visible = Treatment.objects.visible_to(request.user)
+    visible = visible_treatments(request)
     photo = get_object_or_404(
         Photo.objects.filter(entry__treatment__in=visible).select_related(
             "entry__treatment"
@@ -292,7 +296,7 @@ def photo_remove(request, key):
 @require_GET
 def compare(request, pk: int):
     """Two days' photos side by side, view by view (default: day 0 and the latest)."""
-    treatment = _treatment(Treatment.objects.visible_to(request.user), pk)
+    treatment = _treatment(visible_treatments(request), pk)
     _audit_staff_view(request, treatment, AuditEntry.Action.VIEW_PHOTO, "compare")
     photos = list(
         Photo.objects.filter(entry__treatment=treatment).select_related("entry")

@@ -7,10 +7,11 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
-from clinic.models import AuditEntry, CaseEvent, ReviewCase
+from clinic.models import AuditEntry
 from diary.models import Photo
 from diary.photos import prepare_photo
-from diary.review import CaseError, case_note, case_resolve
+from review.models import CaseEvent, ReviewCase
+from review.services import CaseError, case_note, case_resolve
 from tests.concurrency import postgres_only, two_at_once
 from tests.factories import ClinicFactory, StaffFactory, TreatmentFactory, record
 from tests.images import phone_jpeg, upload
@@ -26,7 +27,7 @@ def staff_urls(case):
     treatment, photo = case.treatment, Photo.objects.get()
     gets = [
         reverse("clinic:treatment_detail", args=[treatment.pk]),
-        reverse("clinic:case_detail", args=[case.pk]),
+        reverse("review:case_detail", args=[case.pk]),
         reverse("diary:history", args=[treatment.pk]),
         reverse("diary:chart", args=[treatment.pk, "pain"]),
         reverse("diary:compare", args=[treatment.pk]),
@@ -35,10 +36,10 @@ def staff_urls(case):
         reverse("diary:photo_thumbnail", args=[photo.key]),
     ]
     posts = [
-        (reverse("clinic:case_action", args=[case.pk, "acknowledge"]), {}),
-        (reverse("clinic:case_action", args=[case.pk, "note"]), {"text": "x"}),
-        (reverse("clinic:case_action", args=[case.pk, "contact"]), {"contact": "phone"}),
-        (reverse("clinic:case_action", args=[case.pk, "resolve"]), {"outcome": "treated"}),
+        (reverse("review:case_action", args=[case.pk, "acknowledge"]), {}),
+        (reverse("review:case_action", args=[case.pk, "note"]), {"text": "x"}),
+        (reverse("review:case_action", args=[case.pk, "contact"]), {"contact": "phone"}),
+        (reverse("review:case_action", args=[case.pk, "resolve"]), {"outcome": "treated"}),
         (reverse("diary:photo_remove", args=[photo.key]), {}),
     ]
     return gets, posts
@@ -72,7 +73,7 @@ def test_another_clinic_neither_lists_nor_counts_these_cases(
     client, flagged, other_clinician
 ):
     client.force_login(other_clinician)
-    response = client.get(reverse("clinic:case_queue"))
+    response = client.get(reverse("review:case_queue"))
     assert list(response.context["page"]) == []
     assert response.context["counts"] == {}
     assert response.context["open_case_count"] == 0
@@ -85,7 +86,7 @@ def test_a_filter_naming_another_clinics_practitioner_is_ignored(
 ):
     stranger = StaffFactory(clinic=ClinicFactory()).user
     client.force_login(clinician)
-    response = client.get(reverse("clinic:case_queue") + f"?practitioner={stranger.pk}")
+    response = client.get(reverse("review:case_queue") + f"?practitioner={stranger.pk}")
     assert [row["pk"] for row in response.context["page"]] == [flagged.pk]
 
 

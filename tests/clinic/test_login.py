@@ -18,7 +18,7 @@ def test_staff_land_on_their_review_queue(client, clinician):
         {"username": clinician.username, "password": "correct horse battery"},
         follow=True,
     )
-    assert response.redirect_chain[-1][0] == reverse("clinic:case_queue")
+    assert response.redirect_chain[-1][0] == reverse("review:case_queue")
 
 
 def test_repeated_wrong_passwords_lock_the_account_out(client, db):

@@ -128,7 +128,7 @@ def test_home_sends_each_person_to_their_start_page(client, treatment, clinician
     client.force_login(treatment.patient)
     assert client.get("/")["Location"] == reverse("diary:today")
     client.force_login(clinician)
-    assert client.get("/")["Location"] == reverse("clinic:case_queue")
+    assert client.get("/")["Location"] == reverse("review:case_queue")
 
 
 def test_a_not_found_page_is_friendly(client, patient):

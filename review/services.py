@@ -16,9 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clinic.access import clinics_of
 from clinic.audit import audit_record
-from clinic.models import AuditEntry, CaseEvent, Clinic, ReviewCase, Treatment
-from diary.models import Entry, Flag
+from clinic.models import AuditEntry, Clinic, Level, Treatment
+from review.models import CaseEvent, ReviewCase
 
 logger = logging.getLogger(__name__)
 Status = ReviewCase.Status
@@ -51,19 +52,24 @@ def case_for_new_flags(*, treatment: Treatment, now: datetime) -> ReviewCase:
     return case
 
 
-def case_refresh(case: ReviewCase) -> None:
-    """Keep the case's level and sort keys in step with its flags."""
+def case_refresh(case: ReviewCase, *, alert: bool = False) -> None:
+    """Keep the case's level and sort keys in step with its flags (the diary's flags
+    that point at it); with `alert`, a new urgent entry has joined it and the on-call
+    address is emailed once the caller's transaction commits."""
     flags = list(case.flags.all())
-    urgent = any(f.level == Flag.Level.URGENT for f in flags)
-    case.level = "urgent" if urgent else "review"
+    urgent = any(f.level == Level.URGENT for f in flags)
+    case.level = Level.URGENT if urgent else Level.REVIEW
     case.priority = 2 if urgent else 1
     case.worst_excess = max((f.excess for f in flags), default=0)
-    case.save(update_fields=["level", "priority", "worst_excess"])
+    case.alert_pending = case.alert_pending or (alert and urgent)
+    case.save(update_fields=["level", "priority", "worst_excess", "alert_pending"])
+    if alert and urgent:
+        transaction.on_commit(lambda: case_alert(case.pk))
 
 
 def _locked(case_id: int, user) -> ReviewCase:
     return (
-        ReviewCase.objects.for_staff(user)
+        ReviewCase.objects.in_clinics([clinic for clinic, _role in clinics_of(user)])
         .select_for_update()
         .select_related("treatment")
         .get(pk=case_id)
@@ -133,20 +139,18 @@ def case_resolve(
 
 
 def case_url(case: ReviewCase) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("clinic:case_detail", args=[case.pk])
+    return settings.SITE_URL.rstrip("/") + reverse("review:case_detail", args=[case.pk])
 
 
-def entry_notify(entry_id: int) -> bool:
-    """Email the clinic's on-call address about an urgent entry: a link, no clinical
-    detail. Return whether it was sent; a failure is logged and left for the digest."""
-    entry = Entry.objects.select_related("treatment__clinic").get(pk=entry_id)
-    if entry.notified_at is not None:  # already told (by an earlier send or the digest)
+def case_alert(case_id: int) -> bool:
+    """Email the clinic's on-call address that the case has a new urgent entry: a
+    link, no clinical detail. Return whether it was sent; a failure is logged and
+    left pending for the digest."""
+    case = ReviewCase.objects.select_related("treatment__clinic").get(pk=case_id)
+    if not case.alert_pending:  # already told (by an earlier send or the digest)
         return True
-    clinic = entry.treatment.clinic
-    case = (
-        ReviewCase.objects.filter(treatment=entry.treatment).order_by("-opened_at").first()
-    )
-    if not clinic.on_call_email or case is None:
+    clinic = case.treatment.clinic
+    if not clinic.on_call_email:
         return False
     try:
         send_mail(
@@ -160,12 +164,10 @@ def entry_notify(entry_id: int) -> bool:
             from_email=None,
             recipient_list=[clinic.on_call_email],
         )
-    except OSError:  # SMTP errors are OSErrors; the entry stays unsent for the digest
-        logger.warning(
-            "Urgent notification for entry %s failed; the digest retries it.", entry_id
-        )
+    except OSError:  # SMTP errors are OSErrors; the case stays pending for the digest
+        logger.warning("Urgent alert for case %s failed; the digest retries it.", case_id)
         return False
-    Entry.objects.filter(pk=entry_id).update(notified_at=timezone.now())
+    ReviewCase.objects.filter(pk=case_id).update(alert_pending=False)
     return True
 
 
@@ -175,11 +177,11 @@ def review_digest(*, clinics: Sequence[Clinic] | None = None) -> list[str]:
     report = []
     for clinic in clinics if clinics is not None else Clinic.objects.all():
         unsent = list(
-            Entry.objects.filter(
-                treatment__clinic=clinic, status="urgent", notified_at__isnull=True
+            ReviewCase.objects.filter(
+                treatment__clinic=clinic, alert_pending=True
             ).values_list("pk", flat=True)
         )
-        retried = sum(entry_notify(pk) for pk in unsent)
+        retried = sum(case_alert(pk) for pk in unsent)
         waiting = (
             ReviewCase.objects.filter(treatment__clinic=clinic)
             .exclude(status=Status.RESOLVED)
@@ -190,7 +192,7 @@ def review_digest(*, clinics: Sequence[Clinic] | None = None) -> list[str]:
                 subject=_("%(n)d open review case(s) at %(clinic)s")
                 % {"n": waiting, "clinic": clinic.name},
                 message=_("Your review queue:\n%(url)s")
-                % {"url": settings.SITE_URL.rstrip("/") + reverse("clinic:case_queue")},
+                % {"url": settings.SITE_URL.rstrip("/") + reverse("review:case_queue")},
                 from_email=None,
                 recipient_list=[clinic.on_call_email],
             )

@@ -3,12 +3,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from clinic.access import managed_clinics
+from clinic.access import managed_clinics, staff_required
 from clinic.audit import client_address
 from clinic.models import AuditEntry, Treatment
-from clinic.outcome_forms import COHORT_PREFIXES, CohortForm, cohort_choices
-from clinic.outcomes import cohort_csv, cohorts_compare, comparison_csv
-from clinic.views import staff_required
+from outcomes.cohorts import cohort_csv, cohorts_compare, comparison_csv
+from outcomes.forms import COHORT_PREFIXES, CohortForm, cohort_choices
 from recovery.scales import SYMPTOMS
 
 
@@ -56,7 +55,7 @@ def outcomes(request):
         CohortForm(prefix=p, staff_user=request.user, choices=choices)
         for p in COHORT_PREFIXES[len(forms) :]
     ]
-    return render(request, "clinic/outcomes.html", comparison | {
+    return render(request, "outcomes/outcomes.html", comparison | {
         "forms": forms, "empty_forms": empty, "symptoms": SYMPTOMS,
         "query": request.GET.urlencode(),
     })  # fmt: skip

@@ -16,10 +16,11 @@ from PIL import Image, ImageDraw, ImageFilter
 
 from clinic.models import Clinic, Procedure, StaffMember
 from clinic.services import treatment_create
-from diary.models import DowntimeReport, Entry
+from diary.models import DowntimeReport
 from diary.photos import prepare_photo
-from diary.review import case_resolve
 from diary.services import EntryValues, entry_record
+from review.models import ReviewCase
+from review.services import case_resolve
 
 DEMO_PASSWORD = "velvet-demo-2026"  # noqa: S105 (demo accounts on a local machine)
 CLINIC_SLUG = "smart-skin-demo"
@@ -75,7 +76,7 @@ def demo_load(*, now: datetime) -> bool:
             _patient(clinic, velvet, clinician, email, name, days, missed, now)
         _cohorts(clinic, clinician, now)
         # Made-up history: nobody needs to be emailed about it.
-        Entry.objects.filter(treatment__clinic=clinic).update(notified_at=now)
+        ReviewCase.objects.filter(treatment__clinic=clinic).update(alert_pending=False)
     return True
 
 

@@ -21,14 +21,14 @@ from django.conf import settings
 from django.db.models import Case, Count, F, Q, When
 from django.utils.translation import gettext as _
 
-from clinic.models import ReviewCase
-from clinic.outcome_charts import resolution_chart, spread_chart
 from diary.models import Entry
+from outcomes.charts import resolution_chart, spread_chart
 from recovery.course import Course
 from recovery.days import day_number
 from recovery.outcomes import LOGGED_DAYS, Spread, spread_by_day
 from recovery.scales import SYMPTOMS
 from recovery.survival import Step, kaplan_meier, log_rank, quantile_time
+from review.models import ReviewCase
 
 SMALL_COHORT = 5  # fewer treatments than this: counts only, no curves
 SUGGEST_FROM = 20  # cohorts this large can suggest reviewing the course

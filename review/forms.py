@@ -3,7 +3,8 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from clinic.choices import plain_choices, practitioner_choices
-from clinic.models import CaseEvent, Procedure, ReviewCase
+from clinic.models import Procedure
+from review.models import CaseEvent, ReviewCase
 
 
 class QueueFilterForm(forms.Form):

@@ -16,10 +16,11 @@ from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 
 from clinic.choices import course_version_name, person_name
-from clinic.models import ReviewCase, case_is_overdue
-from diary.models import Photo, Status
+from clinic.models import Level
+from diary.models import Photo
 from recovery.days import day_number
 from recovery.scales import WARNING_SIGNS
+from review.models import ReviewCase, case_is_overdue
 
 FLAGS_SHOWN = 3
 ROW_FIELDS = (
@@ -49,7 +50,7 @@ def queue_rows(
     rows: list[dict], messages: dict[int, list[str]], *, now: datetime
 ) -> list[QueueRow]:
     """One QueueRow per `values(*ROW_FIELDS)` row, with its flags' `messages`."""
-    case_url = reverse("clinic:case_detail", args=[0]).replace("/0/", "/{}/")
+    case_url = reverse("review:case_detail", args=[0]).replace("/0/", "/{}/")
     zero = str(uuid.UUID(int=0))
     thumb_url = reverse("diary:photo_thumbnail", args=[zero]).replace(zero, "{}")
     result = []
@@ -198,7 +199,7 @@ def case_timeline(
         TimelineDay(
             day=entry["day"],
             status=entry["status"],
-            status_label=str(Status(entry["status"]).label),
+            status_label=str(Level(entry["status"]).label),
             values=(
                 f"{entry['redness']} · {entry['bruising']} · {entry['peeling']} · "
                 f"{entry['pain']}/10" + (" · ●" if entry["bleeding"] else "")

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from diary.review import review_digest
+from review.services import review_digest
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from diary.demo import demo_load, demo_logins
+from outcomes.demo import demo_load, demo_logins
 
 
 class Command(BaseCommand):

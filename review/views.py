@@ -2,16 +2,20 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Subquery
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from clinic.access import is_clinic_manager, staff_clinics
+from clinic.access import staff_clinics, staff_required
 from clinic.audit import audit_record, client_address
-from clinic.models import AuditEntry, CaseEvent, CourseVersion, ReviewCase
-from clinic.presenters import (
+from clinic.models import AuditEntry, CourseVersion
+from diary.models import Entry, Flag, Photo
+from recovery.days import day_number
+from recovery.scales import SYMPTOMS
+from review.forms import ContactForm, NoteForm, QueueFilterForm, ResolveForm
+from review.models import CaseEvent, ReviewCase
+from review.presenters import (
     CASE_FIELDS,
     ROW_FIELDS,
     TIMELINE_FIELDS,
@@ -20,12 +24,7 @@ from clinic.presenters import (
     case_timeline,
     queue_rows,
 )
-from clinic.review_forms import ContactForm, NoteForm, QueueFilterForm, ResolveForm
-from clinic.views import staff_required
-from diary.models import Entry, Flag, Photo
-from diary.review import CaseError, case_acknowledge, case_note, case_resolve
-from recovery.days import day_number
-from recovery.scales import SYMPTOMS
+from review.services import CaseError, case_acknowledge, case_note, case_resolve
 
 
 @staff_required
@@ -54,7 +53,7 @@ def case_queue(request):
     )
     for case_id, message in flags.values_list("case", "message"):
         messages_by_case.setdefault(case_id, []).append(message)
-    return render(request, "clinic/case_queue.html", {
+    return render(request, "review/case_queue.html", {
         "form": form, "page": page, "counts": counts, "query": _without_page(request),
         "rows": queue_rows(page, messages_by_case, now=timezone.now()),
     })  # fmt: skip
@@ -118,7 +117,7 @@ def _case_page(request, case: CaseHeader, **bound_forms):
         "uploaded_at", "id"
     )
     now = timezone.now()
-    return render(request, "clinic/case_detail.html", forms | bound_forms | {
+    return render(request, "review/case_detail.html", forms | bound_forms | {
         "case": case, "symptoms": SYMPTOMS,
         "flags": [f for f in flags if f["case_id"] == case.pk],
         "events": CaseEvent.objects.filter(case=case.pk).select_related("actor"),
@@ -154,17 +153,4 @@ def case_action(request, pk: int, action: str):
         messages.warning(request, str(error))
     else:
         messages.success(request, _("Saved."))
-    return redirect("clinic:case_detail", pk=case.pk)
-
-
-@staff_required
-@require_GET
-def audit_log(request):
-    """The audit log of the clinics the user manages; not for clinicians."""
-    if not is_clinic_manager(request):
-        raise Http404("Only clinic managers read the audit log.")
-    entries = AuditEntry.objects.for_manager(request.user).select_related(
-        "actor", "patient"
-    )
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "clinic/audit_log.html", {"page": page})
+    return redirect("review:case_detail", pk=case.pk)

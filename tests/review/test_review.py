@@ -5,14 +5,14 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.models import AuditEntry, CaseEvent, ReviewCase
-from diary.models import Entry
-from diary.review import case_resolve, review_digest
+from clinic.models import AuditEntry
+from review.models import CaseEvent, ReviewCase
+from review.services import case_resolve, review_digest
 from tests.factories import StaffFactory, TreatmentFactory, record
 
 
 def case_action(client, case, action, **data):
-    return client.post(reverse("clinic:case_action", args=[case.pk, action]), data)
+    return client.post(reverse("review:case_action", args=[case.pk, action]), data)
 
 
 def test_flags_on_a_treatment_join_one_open_case(treatment):
@@ -73,7 +73,7 @@ def test_the_queue_runs_the_same_queries_however_many_cases(
     # total and the navigation's badge), procedures and practitioners for the filters,
     # the page of cases (with patient, procedure, clinic and latest photo), their flags
     with django_assert_num_queries(8):
-        response = client.get(reverse("clinic:case_queue"))
+        response = client.get(reverse("review:case_queue"))
     assert len(response.context["page"]) == min(count, 25)
     assert response.context["page"].paginator.count == count
     assert response.context["open_case_count"] == count
@@ -94,7 +94,7 @@ def test_the_queue_puts_urgent_first_then_furthest_out_then_oldest(
         opened_at=timezone.now() + timedelta(minutes=1)
     )
     client.force_login(clinician)
-    page = client.get(reverse("clinic:case_queue")).context["page"]
+    page = client.get(reverse("review:case_queue")).context["page"]
     case_of = {c.treatment: c.pk for c in ReviewCase.objects.all()}
     assert [row["pk"] for row in page] == [
         case_of[t] for t in (urgent, further, older, newer)
@@ -109,15 +109,15 @@ def test_the_queue_filters_and_marks_overdue_cases(client, clinic, clinician):
     )
     record(TreatmentFactory(clinic=clinic), 1, pain=6)
     client.force_login(clinician)
-    urgent_only = client.get(reverse("clinic:case_queue") + "?status=open&level=urgent")
+    urgent_only = client.get(reverse("review:case_queue") + "?status=open&level=urgent")
     assert [row["pk"] for row in urgent_only.context["page"]] == [
         ReviewCase.objects.get(treatment=late).pk
     ]
     assert "Overdue" in urgent_only.text
     assert urgent_only.context["counts"] == {"open": 2}
-    resolved = client.get(reverse("clinic:case_queue") + "?status=resolved")
+    resolved = client.get(reverse("review:case_queue") + "?status=resolved")
     assert list(resolved.context["page"]) == []
-    nonsense = client.get(reverse("clinic:case_queue") + "?level=purple&procedure=x")
+    nonsense = client.get(reverse("review:case_queue") + "?level=purple&procedure=x")
     assert nonsense.status_code == 200
 
 
@@ -160,7 +160,7 @@ def test_resolving_twice_is_refused_with_a_reason(client, treatment, clinician):
     client.force_login(clinician)
     case_action(client, case, "resolve", outcome="treated")
     response = client.post(
-        reverse("clinic:case_action", args=[case.pk, "resolve"]),
+        reverse("review:case_action", args=[case.pk, "resolve"]),
         {"outcome": "referred"},
         follow=True,
     )
@@ -188,17 +188,17 @@ def test_unknown_actions_and_wrong_methods_are_refused(client, treatment, clinic
     client.force_login(clinician)
     assert client.post(f"/clinic/cases/{case.pk}/delete/").status_code == 404
     assert (
-        client.get(reverse("clinic:case_action", args=[case.pk, "resolve"])).status_code
+        client.get(reverse("review:case_action", args=[case.pk, "resolve"])).status_code
         == 405
     )
-    assert client.get(reverse("clinic:case_detail", args=[999999])).status_code == 404
+    assert client.get(reverse("review:case_detail", args=[999999])).status_code == 404
 
 
 def test_opening_a_case_writes_an_audit_row(client, treatment, clinician):
     record(treatment, 2, pain=6)
     case = ReviewCase.objects.get()
     client.force_login(clinician)
-    assert client.get(reverse("clinic:case_detail", args=[case.pk])).status_code == 200
+    assert client.get(reverse("review:case_detail", args=[case.pk])).status_code == 200
     entry = AuditEntry.objects.get()
     assert (entry.actor, entry.patient, entry.action, entry.target, entry.address) == (
         clinician,
@@ -251,7 +251,7 @@ def test_an_urgent_entry_emails_the_on_call_address_after_commit(
     for leaked in ("7", "pus", "Pus", treatment.patient.last_name):
         assert leaked not in email.subject and leaked not in email.body.split("\n")[0]
     assert "honey" not in email.body and "Pain" not in email.body
-    assert Entry.objects.get().notified_at is not None
+    assert ReviewCase.objects.get().alert_pending is False
 
 
 def test_a_failed_urgent_email_is_retried_by_the_digest(
@@ -263,14 +263,14 @@ def test_a_failed_urgent_email_is_retried_by_the_digest(
     def broken(*args, **kwargs):
         raise ConnectionRefusedError("smtp down")
 
-    monkeypatch.setattr("diary.review.send_mail", broken)
+    monkeypatch.setattr("review.services.send_mail", broken)
     with django_capture_on_commit_callbacks(execute=True):
         record(treatment, 2, warning_signs=["fever"])
-    assert Entry.objects.get().notified_at is None
+    assert ReviewCase.objects.get().alert_pending is True
     monkeypatch.undo()
     report = review_digest()
     assert f"{treatment.clinic.slug}: 1 open, 1/1 urgent resent" in report
-    assert Entry.objects.get().notified_at is not None
+    assert ReviewCase.objects.get().alert_pending is False
     assert [m.subject.split(":")[0] for m in mail.outbox] == [
         "Urgent",
         f"1 open review case(s) at {treatment.clinic.name}",
@@ -301,7 +301,7 @@ def test_case_events_cannot_be_written_by_the_wrong_clinic(treatment, other_clin
 def test_a_case_is_overdue_after_its_clinics_limit_for_its_level(
     status, level, hours, overdue
 ):
-    from clinic.models import case_is_overdue
+    from review.models import case_is_overdue
 
     now = timezone.now()
     assert (
@@ -331,7 +331,7 @@ def test_the_case_page_runs_the_same_queries_however_long_the_diary(
     # and practitioner, the course version, the audit row, the case events, the
     # entries, their flags, their photos, open cases for the navigation
     with django_assert_num_queries(12):
-        response = client.get(reverse("clinic:case_detail", args=[case.pk]))
+        response = client.get(reverse("review:case_detail", args=[case.pk]))
     assert [d.day for d in response.context["timeline"] if d.flags] == [1]
     assert [f["level"] for f in response.context["flags"]] == ["review"]
 
@@ -348,7 +348,7 @@ def test_the_case_page_shows_each_day_with_its_flags_note_and_photos(
            photos=[prepare_photo(upload(phone_jpeg()))])  # fmt: skip
     photo = Photo.objects.get()
     client.force_login(clinician)
-    response = client.get(reverse("clinic:case_detail", args=[ReviewCase.objects.get().pk]))
+    response = client.get(reverse("review:case_detail", args=[ReviewCase.objects.get().pk]))
     day_0, day_1 = response.context["timeline"]
     assert (day_0.values, day_0.photos, day_0.flags) == ("3 · 1 · 1 · 5/10 · ●", [], [])
     assert day_1.warning_signs.startswith("Fever of 38")
@@ -377,7 +377,7 @@ def test_the_case_page_shows_each_day_with_its_flags_note_and_photos(
     ],
 )
 def test_the_queue_says_waiting_times_in_the_unit_triage_uses(waited, shown):
-    from clinic.presenters import waiting_for
+    from review.presenters import waiting_for
 
     now = timezone.now()
     assert waiting_for(now - waited, now) == shown
@@ -395,7 +395,7 @@ def test_the_queue_filters_by_practitioner_named_as_on_the_treatment(
     record(TreatmentFactory(clinic=clinic), 1, pain=6)
     client.force_login(clinician)
     response = client.get(
-        reverse("clinic:case_queue") + f"?practitioner={practitioner.user.pk}"
+        reverse("review:case_queue") + f"?practitioner={practitioner.user.pk}"
     )
     assert [row["pk"] for row in response.context["page"]] == [
         ReviewCase.objects.get(treatment=treated).pk

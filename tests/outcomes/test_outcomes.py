@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinic.models import AuditEntry
-from clinic.outcomes import pseudonym
+from outcomes.cohorts import pseudonym
 from tests.factories import StaffFactory, TreatmentFactory, record
 
 
@@ -36,7 +36,7 @@ def cohort(clinic, count, *, resolved_on, depth="0.50", note=""):
 def test_managers_see_adherence_flag_rates_and_time_to_resolution(client, clinic, manager):
     cohort(clinic, 6, resolved_on=4)
     client.force_login(manager)
-    response = client.get(reverse("clinic:outcomes"))
+    response = client.get(reverse("outcomes:outcomes"))
     (summary,) = response.context["cohorts"]
     assert (summary.treatments, summary.adherence, summary.adherent_patients) == (
         6,
@@ -57,7 +57,7 @@ def test_two_cohorts_are_compared_with_a_log_rank_test(client, clinic, manager):
     cohort(clinic, 6, resolved_on=8, depth="1.00")
     client.force_login(manager)
     response = client.get(
-        reverse("clinic:outcomes") + "?a-needle_depth_mm=0.5&b-needle_depth_mm=1.0"
+        reverse("outcomes:outcomes") + "?a-needle_depth_mm=0.5&b-needle_depth_mm=1.0"
     )
     fast, slow = response.context["cohorts"]
     assert (fast.label, slow.label) == ("0.5 mm", "1.0 mm")
@@ -69,7 +69,7 @@ def test_two_cohorts_are_compared_with_a_log_rank_test(client, clinic, manager):
 def test_a_cohort_under_5_treatments_shows_counts_only(client, clinic, manager):
     cohort(clinic, 4, resolved_on=3)
     client.force_login(manager)
-    response = client.get(reverse("clinic:outcomes"))
+    response = client.get(reverse("outcomes:outcomes"))
     (summary,) = response.context["cohorts"]
     assert (summary.treatments, summary.small, summary.resolution) == (4, True, {})
     assert response.context["charts"] == []
@@ -80,7 +80,7 @@ def test_a_large_cohort_leaving_the_band_suggests_reviewing_the_course(
 ):
     cohort(clinic, 20, resolved_on=9)
     client.force_login(manager)
-    response = client.get(reverse("clinic:outcomes") + "?a-procedure=1")
+    response = client.get(reverse("outcomes:outcomes") + "?a-procedure=1")
     suggestions = response.context["cohorts"][0].suggestions
     assert suggestions[0].startswith(
         "Day 4: 100% of this cohort reported redness above 2, the course's upper limit"
@@ -89,13 +89,13 @@ def test_a_large_cohort_leaving_the_band_suggests_reviewing_the_course(
 
 def test_only_managers_see_outcomes(client, clinic, clinician, treatment):
     client.force_login(clinician)
-    assert client.get(reverse("clinic:outcomes")).status_code == 404
-    assert client.get(reverse("clinic:outcomes_export")).status_code == 404
-    assert client.get(reverse("clinic:outcomes_summary_export")).status_code == 404
+    assert client.get(reverse("outcomes:outcomes")).status_code == 404
+    assert client.get(reverse("outcomes:outcomes_export")).status_code == 404
+    assert client.get(reverse("outcomes:outcomes_summary_export")).status_code == 404
     client.force_login(treatment.patient)
-    assert client.get(reverse("clinic:outcomes")).status_code == 404
+    assert client.get(reverse("outcomes:outcomes")).status_code == 404
     client.logout()
-    assert client.get(reverse("clinic:outcomes")).status_code == 302
+    assert client.get(reverse("outcomes:outcomes")).status_code == 302
 
 
 def test_another_clinics_manager_sees_none_of_these_treatments(
@@ -106,10 +106,10 @@ def test_another_clinics_manager_sees_none_of_these_treatments(
         clinic=other_clinician.staff_roles.get().clinic, role="manager"
     )
     client.force_login(elsewhere.user)
-    assert client.get(reverse("clinic:outcomes")).context["cohorts"][0].treatments == 0
-    export = client.get(reverse("clinic:outcomes_export") + "?cohort=a")
+    assert client.get(reverse("outcomes:outcomes")).context["cohorts"][0].treatments == 0
+    export = client.get(reverse("outcomes:outcomes_export") + "?cohort=a")
     assert len(export.content.decode().splitlines()) == 1  # the header only
-    summary = client.get(reverse("clinic:outcomes_summary_export")).content.decode()
+    summary = client.get(reverse("outcomes:outcomes_summary_export")).content.decode()
     assert "treatments,0\r\n" in summary
 
 
@@ -118,7 +118,7 @@ def test_the_export_is_pseudonymous_without_names_or_notes_and_audited(
 ):
     (treatment,) = cohort(clinic, 1, resolved_on=3, note="My neighbour Hana saw it")
     client.force_login(manager)
-    response = client.get(reverse("clinic:outcomes_export") + "?cohort=a")
+    response = client.get(reverse("outcomes:outcomes_export") + "?cohort=a")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     text = response.content.decode()
     rows = list(csv.DictReader(io.StringIO(text)))
@@ -134,11 +134,13 @@ def test_the_export_is_pseudonymous_without_names_or_notes_and_audited(
 
 def test_an_unknown_cohort_or_bad_filter_does_not_break_the_page(client, clinic, manager):
     client.force_login(manager)
-    assert client.get(reverse("clinic:outcomes_export") + "?cohort=z").status_code == 404
-    response = client.get(reverse("clinic:outcomes") + "?a-needle_depth_mm=banana")
+    assert client.get(reverse("outcomes:outcomes_export") + "?cohort=z").status_code == 404
+    response = client.get(reverse("outcomes:outcomes") + "?a-needle_depth_mm=banana")
     assert response.status_code == 200
     assert "needle_depth_mm" in response.context["forms"][0].errors
-    summary = client.get(reverse("clinic:outcomes_summary_export") + "?a-needle_depth_mm=x")
+    summary = client.get(
+        reverse("outcomes:outcomes_summary_export") + "?a-needle_depth_mm=x"
+    )
     assert summary.status_code == 200  # the bad filter is left out, as on the page
     assert summary.content.decode().startswith("measure,All treatments\r\n")
 
@@ -146,7 +148,7 @@ def test_an_unknown_cohort_or_bad_filter_does_not_break_the_page(client, clinic,
 def test_a_symptom_settled_on_day_0_shows_day_0_not_not_reached(client, clinic, manager):
     cohort(clinic, 5, resolved_on=0)
     client.force_login(manager)
-    response = client.get(reverse("clinic:outcomes"))
+    response = client.get(reverse("outcomes:outcomes"))
     assert response.context["cohorts"][0].resolution["redness"].median == 0
     assert "<td>0 (0–0)</td>" in response.text
 
@@ -162,7 +164,7 @@ def test_day_14_answers_are_summarised_per_cohort(client, clinic, manager):
             satisfaction=9,
         )
     client.force_login(manager)
-    response = client.get(reverse("clinic:outcomes"))
+    response = client.get(reverse("outcomes:outcomes"))
     (summary,) = response.context["cohorts"]
     assert (summary.reports, summary.back_to_work_day, summary.makeup_day) == (6, 2.5, 4)
     assert summary.satisfaction == 9
@@ -177,7 +179,7 @@ def test_recent_treatments_expect_only_the_days_they_have_had_in_the_clinics_zon
     from zoneinfo import ZoneInfo
 
     from clinic.models import Treatment
-    from clinic.outcomes import cohort_summary
+    from outcomes.cohorts import cohort_summary
 
     tokyo = ZoneInfo("Asia/Tokyo")
     now = datetime(2026, 11, 24, 0, 30, tzinfo=tokyo)
@@ -202,11 +204,12 @@ def test_the_summary_table_exports_as_csv_with_counts_only_for_small_cohorts(
     cohort(clinic, 6, resolved_on=8, depth="1.50")
     client.force_login(manager)
     query = "?a-needle_depth_mm=0.5&b-needle_depth_mm=1.0&c-needle_depth_mm=1.5"
-    page = client.get(reverse("clinic:outcomes") + query)
+    page = client.get(reverse("outcomes:outcomes") + query)
     assert (
-        reverse("clinic:outcomes_summary_export") + query.replace("&", "&amp;") in page.text
+        reverse("outcomes:outcomes_summary_export") + query.replace("&", "&amp;")
+        in page.text
     )
-    response = client.get(reverse("clinic:outcomes_summary_export") + query)
+    response = client.get(reverse("outcomes:outcomes_summary_export") + query)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     text = response.content.decode()
     table = {row[0]: row[1:] for row in csv.reader(io.StringIO(text))}

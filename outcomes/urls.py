@@ -1,0 +1,14 @@
+from django.urls import path
+
+from outcomes import views
+
+app_name = "outcomes"
+urlpatterns = [
+    path("outcomes/", views.outcomes, name="outcomes"),
+    path("outcomes/export.csv", views.outcomes_export, name="outcomes_export"),
+    path(
+        "outcomes/summary.csv",
+        views.outcomes_summary_export,
+        name="outcomes_summary_export",
+    ),
+]
