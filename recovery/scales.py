@@ -2,8 +2,9 @@
 
 Grades follow `shared/design/expected-course.md`: redness, bruising and peeling on
 0-4 (redness after the Clinician Erythema Assessment), pain on the 0-10 numeric
-rating scale. Warning signs are tiered (urgent or review) because the ePRO trials
-found that untiered alerts fired on about a third of all reports.
+rating scale. Warning signs are tiered (emergency, urgent or review) because the
+ePRO trials found that untiered alerts fired on about a third of all reports; the
+list is version 2's, and every code of version 1 is still among them.
 """
 
 import enum
@@ -126,68 +127,98 @@ SYMPTOMS: tuple[Symptom, ...] = (REDNESS, BRUISING, PEELING, PAIN)
 SYMPTOMS_BY_CODE = {symptom.code: symptom for symptom in SYMPTOMS}
 
 
+# The bleeding question: "not the dark-red dots" keeps bruising (the article's
+# "internal bleeding") from being reported as bleeding.
+BLEEDING_LABEL = _("Fresh bleeding or oozing (not the dark-red dots)")
+
+
 @dataclass(frozen=True, slots=True)
 class WarningSign:
+    """A checkbox on the diary form. `level` is the flag's level; an `emergency` sign
+    is urgent too, and tells the patient to call emergency services now."""
+
     code: str
     level: Level
     label: str
-    advice: str
+    emergency: bool = False
+
+    @property
+    def advice(self) -> str:
+        """What to do, in one sentence (the text version 1's flags carry)."""
+        if self.emergency:
+            return _("Call emergency services now, then tell your clinic.")
+        if self.level is Level.URGENT:
+            return _("Contact your clinic now.")
+        return _("Your clinic will review this.")
 
 
-_CALL_CLINIC = _("Contact your clinic now.")
+def _urgent(code: str, label: str) -> WarningSign:
+    return WarningSign(code, Level.URGENT, label)
 
+
+def _review(code: str, label: str) -> WarningSign:
+    return WarningSign(code, Level.REVIEW, label)
+
+
+# Version 2's list (expected-course.md), most serious first. `getting_worse` and the
+# "after day 2" in `allergic_swelling` catch what the usual swelling of days 0-2 is not.
 WARNING_SIGNS: tuple[WarningSign, ...] = (
-    WarningSign("pus", Level.URGENT, _("Pus or honey-coloured crusts"), _CALL_CLINIC),
     WarningSign(
-        "spreading_redness",
+        "airway_swelling",
         Level.URGENT,
-        _("Redness spreading or streaking beyond the treated area, or warmth"),
-        _CALL_CLINIC,
+        _("Swelling of the tongue or throat, or difficulty breathing or swallowing"),
+        emergency=True,
     ),
-    WarningSign(
-        "fever", Level.URGENT, _("Fever of 38 °C or more, or chills"), _CALL_CLINIC
+    _urgent("pus", _("Pus or honey-coloured crusts")),
+    _urgent(
+        "spreading_redness", _("Redness spreading or streaking beyond the treated area")
     ),
-    WarningSign(
+    _urgent(
+        "getting_worse",
+        _("The skin getting hotter, more swollen or more painful after day 2"),
+    ),
+    _urgent("fever", _("Fever of 38 °C or more, or chills")),
+    _urgent(
         "blisters",
-        Level.URGENT,
-        _("Grouped blisters or sores, often near the lips or nose"),
-        _CALL_CLINIC,
+        _("Grouped blisters or sores, often near the lips or nose: possible cold sores"),
     ),
-    WarningSign(
+    _urgent(
         "allergic_swelling",
-        Level.URGENT,
-        _("Swelling of the lips, eyes, tongue or throat, or difficulty breathing"),
-        _("Call emergency services now, then tell your clinic."),
+        _(
+            "Swelling of the lips or eyelids with hives, or swelling that starts or "
+            "grows after day 2"
+        ),
     ),
-    WarningSign(
-        "eye_problem",
-        Level.URGENT,
-        _("Eye pain, redness or blurred vision"),
-        _CALL_CLINIC,
-    ),
-    WarningSign(
+    _urgent("eye_problem", _("Eye pain, redness or blurred vision")),
+    _urgent(
         "heavy_bleeding",
-        Level.URGENT,
         _("Bleeding that will not stop, or a bruise that is growing, firm or painful"),
-        _CALL_CLINIC,
     ),
-    WarningSign(
-        "rash",
-        Level.REVIEW,
-        _("An itchy rash beyond the treated area"),
-        _("Your clinic will review this."),
-    ),
-    WarningSign(
-        "pimples",
-        Level.REVIEW,
-        _("New pimples or pustules"),
-        _("Your clinic will review this."),
-    ),
-    WarningSign(
-        "dark_patches",
-        Level.REVIEW,
-        _("Darker patches appearing on the skin"),
-        _("Your clinic will review this."),
-    ),
+    _urgent("raw_skin", _("Raw, weeping or open areas, or grey-white or dark crusts")),
+    _review("rash", _("An itchy rash, inside or beyond the treated area")),
+    _review("pimples", _("New pimples or pustules")),
+    _review("dark_patches", _("Darker patches appearing, from about day 7")),
 )
 WARNING_SIGNS_BY_CODE = {sign.code: sign for sign in WARNING_SIGNS}
+EMERGENCY_SIGNS = frozenset(sign.code for sign in WARNING_SIGNS if sign.emergency)
+
+
+@dataclass(frozen=True, slots=True)
+class UsualSign:
+    """Something expected from `first_day` to `last_day` that needs no box ticked."""
+
+    code: str
+    first_day: int
+    last_day: int
+    label: str
+
+
+# "What is usual" (expected-course.md): said on the Today page so that the usual
+# swelling and spotting of the first days are not reported as warning signs.
+USUAL_SIGNS: tuple[UsualSign, ...] = (
+    UsualSign("warmth", 0, 1, _("Warmth of the treated skin")),
+    UsualSign("puffy_eyelids", 0, 2, _("Puffy eyelids")),
+    UsualSign(
+        "pillow_spots", 1, 1, _("Pinpoint spots of blood on the pillow in the morning")
+    ),
+)

@@ -166,11 +166,19 @@ def test_each_warning_sign_raises_its_level_on_any_day(code, level):
         assert [(f.symptom, f.level) for f in verdict.flags] == [(code, level)]
 
 
-def test_allergic_swelling_tells_the_patient_to_call_emergency_services():
+def test_airway_swelling_tells_the_patient_to_call_emergency_services():
+    # The revised signs (expected-course.md) moved tongue, throat and breathing from
+    # allergic_swelling to airway_swelling, which carries the emergency instruction.
+    (flag,) = judge(
+        quiet(1, warning_signs=frozenset({"airway_swelling"})), course=VELVET
+    ).flags
+    assert (flag.level, flag.emergency) == (Level.URGENT, True)
+    assert "Call emergency services now" in flag.message
     (flag,) = judge(
         quiet(1, warning_signs=frozenset({"allergic_swelling"})), course=VELVET
     ).flags
-    assert "Call emergency services now" in flag.message
+    assert (flag.level, flag.emergency) == (Level.URGENT, False)
+    assert flag.message.endswith("Contact your clinic now.")
 
 
 def test_urgent_flags_come_first():
