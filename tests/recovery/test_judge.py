@@ -67,6 +67,25 @@ def test_the_explanation_names_day_value_range_and_course_version():
         "Pain 6/10 on day 2: on this day it is usually 0–3, and at most 3 is within "
         "the expected range (Velvet Skin course, version 1)."
     )
+    assert flag.detail == "Pain 6/10 on day 2; course upper 3 (Velvet Skin v1)"
+
+
+def test_version_1_has_no_pain_alarm_and_no_rebound():
+    # Pain 6 on day 3 is urgent under version 2's pain alarm, review here.
+    verdict = judge(quiet(3, pain=6), course=VELVET, earlier=[quiet(0, pain=1)])
+    assert [(f.rule, f.level) for f in verdict.flags] == [(Rule.ABOVE_BAND, Level.REVIEW)]
+    slow_rise = [quiet(3, redness=1), quiet(5, redness=2)]
+    assert judge(quiet(6, redness=3), course=VELVET, earlier=slow_rise).flags[0].rule is (
+        Rule.ABOVE_BAND
+    )
+
+
+def test_version_1_worsening_carries_a_clinicians_detail():
+    (flag,) = judge(quiet(5, redness=2), course=VELVET, earlier=[quiet(4, redness=0)]).flags
+    assert (
+        flag.detail
+        == "Worsening: redness 2/4 on day 5, up from 0 on day 4 (Velvet Skin v1)"
+    )
 
 
 @pytest.mark.parametrize(
@@ -155,6 +174,10 @@ def test_bleeding_is_expected_on_the_day_of_treatment_only(day, status):
         ("allergic_swelling", Level.URGENT),
         ("eye_problem", Level.URGENT),
         ("heavy_bleeding", Level.URGENT),
+        # Added in version 2's list; a version 1 course judges them at their level.
+        ("airway_swelling", Level.URGENT),
+        ("getting_worse", Level.URGENT),
+        ("raw_skin", Level.URGENT),
         ("rash", Level.REVIEW),
         ("pimples", Level.REVIEW),
         ("dark_patches", Level.REVIEW),
