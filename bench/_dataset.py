@@ -17,7 +17,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 
-from clinic.models import Clinic, Procedure, StaffMember, Treatment
+from clinic.models import Clinic, ClinicPatient, StaffMember, Treatment
+from clinic.services import clinic_courses_install
 from diary.models import Entry, Flag
 from diary.summaries import diary_summaries_refresh
 from recovery.judge import Observation, judge
@@ -31,13 +32,15 @@ rng = random.Random(2026)
 def build() -> dict:
     """Create the data set; return the staff users of the 5- and 500-case clinics."""
     user_model = get_user_model()
-    velvet = Procedure.objects.get(slug="velvet-skin")
-    course_version = velvet.current_course()
-    course = course_version.course
     clinics = Clinic.objects.bulk_create(
         Clinic(name=f"Clinic {n}", slug=f"clinic-{n}", time_zone="Asia/Tokyo")
         for n in range(CLINICS)
     )
+    for clinic in clinics:  # each clinic has its own copy of the shipped courses
+        clinic_courses_install(clinic=clinic)
+    velvets = {c.pk: c.procedures.get(slug="velvet-skin") for c in clinics}
+    versions = {pk: procedure.current_course() for pk, procedure in velvets.items()}
+    course = versions[clinics[0].pk].course  # the same course in every clinic
     staff = user_model.objects.bulk_create(
         user_model(username=f"staff{n}@bench.test", email=f"staff{n}@bench.test")
         for n in range(CLINICS)
@@ -61,9 +64,16 @@ def build() -> dict:
         [0] * 400 + [1] * 600 + [2 + n % (CLINICS - 2) for n in range(TREATMENTS - 1000)]
     )
     troubled = set(range(5)) | set(range(400, 900))
+    records = ClinicPatient.objects.bulk_create(
+        ClinicPatient(clinic=clinics[owners[n]], name=f"P{n}", email=f"p{n}@bench.test")
+        for n in range(TREATMENTS)
+    )
     treatments = Treatment.objects.bulk_create(
-        Treatment(clinic=clinics[owners[n]], patient=patients[n], procedure=velvet,
-                  course_version=course_version, needle_depth_mm=DEPTHS[n % 2],
+        Treatment(clinic=clinics[owners[n]], clinic_patient=records[n],
+                  patient=patients[n], joined_at=now,
+                  procedure=velvets[clinics[owners[n]].pk],
+                  course_version=versions[clinics[owners[n]].pk],
+                  needle_depth_mm=DEPTHS[n % 2],
                   performed_at=now - timedelta(days=12, hours=rng.randint(0, 200)))
         for n in range(TREATMENTS)
     )  # fmt: skip
@@ -108,7 +118,7 @@ def build() -> dict:
                     pain=values[3],
                     warning_signs=sorted(signs),
                     status=verdict.status.value,
-                    course_version=course_version,
+                    course_version_id=treatment.course_version_id,
                     recorded_at=now,
                 )
             )
@@ -126,7 +136,7 @@ def build() -> dict:
         Flag(entry=entry, case=cases[entry.treatment_id], symptom=f.symptom,
              level=f.level.value, rule=f.rule.value, observed=f.observed,
              expected_low=f.expected_low, expected_upper=f.expected_upper,
-             message=f.message, course_version=course_version)
+             message=f.message, course_version_id=entry.course_version_id)
         for entry, verdict in zip(entries, verdicts, strict=True) for f in verdict.flags
     ]  # fmt: skip
     Flag.objects.bulk_create(flags, batch_size=5000)

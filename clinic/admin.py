@@ -4,8 +4,9 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from clinic.access import clinics_of
 from clinic.models import Clinic, CourseVersion, Procedure, StaffMember, Treatment
-from clinic.services import course_version_create
+from clinic.services import clinic_courses_install, course_version_create
 from recovery.course import CourseError, course_from_dict
 
 
@@ -31,7 +32,7 @@ class ProcedureCourseForm(forms.ModelForm):
 
     class Meta:
         model = Procedure
-        fields = ["name", "slug"]
+        fields = ["clinic", "name", "slug"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,6 +62,34 @@ class CourseVersionInline(admin.TabularInline):
         return False
 
 
+def managed_clinic_ids(request) -> list[int] | None:
+    """The clinics whose records the admin user may see; None for a superuser (all)."""
+    if request.user.is_superuser:
+        return None
+    return [clinic for clinic, role in clinics_of(request.user) if role == "manager"]
+
+
+class ClinicFencedAdmin(admin.ModelAdmin):
+    """An admin that lists, opens and saves only the records of the clinics the user
+    manages (`clinic_path` says how a record reaches its clinic); another clinic's
+    record is a 404 exactly like one that does not exist."""
+
+    clinic_path = "clinic"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        clinics = managed_clinic_ids(request)
+        if clinics is None:
+            return queryset
+        return queryset.filter(**{f"{self.clinic_path}__in": clinics})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        clinics = managed_clinic_ids(request)
+        if db_field.name == "clinic" and clinics is not None:
+            kwargs["queryset"] = Clinic.objects.filter(pk__in=clinics)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Records the app writes and nobody edits: listed here, never added, changed or
     deleted."""
@@ -76,9 +105,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(admin.ModelAdmin):
+class ProcedureAdmin(ClinicFencedAdmin):
     form = ProcedureCourseForm
-    list_display = ["name", "slug"]
+    list_display = ["name", "clinic", "slug"]  # no clinic filter: it would list them all
     prepopulated_fields = {"slug": ["name"]}
     inlines = [CourseVersionInline]
 
@@ -96,11 +125,11 @@ class ProcedureAdmin(admin.ModelAdmin):
 
 
 @admin.register(CourseVersion)
-class CourseVersionAdmin(ReadOnlyAdmin):
+class CourseVersionAdmin(ReadOnlyAdmin, ClinicFencedAdmin):
     """Read-only: a course version that judged entries must never change."""
 
+    clinic_path = "procedure__clinic"
     list_display = ["procedure", "version", "note", "created_at"]
-    list_filter = ["procedure"]
 
 
 class StaffInline(admin.TabularInline):
@@ -110,20 +139,31 @@ class StaffInline(admin.TabularInline):
 
 
 @admin.register(Clinic)
-class ClinicAdmin(admin.ModelAdmin):
+class ClinicAdmin(ClinicFencedAdmin):
+    clinic_path = "pk"
     list_display = ["name", "time_zone", "phone"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [StaffInline]
 
+    def has_add_permission(self, request):
+        return request.user.is_superuser  # a new clinic is set up by the operator
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:  # every new clinic starts from the shipped courses
+            clinic_courses_install(clinic=obj)
+
 
 @admin.register(Treatment)
-class TreatmentAdmin(admin.ModelAdmin):
+class TreatmentAdmin(ClinicFencedAdmin):
     """Treatments are created on the staff page, which also sets up the patient."""
 
-    list_display = ["patient", "procedure", "clinic", "performed_at"]
-    list_filter = ["clinic", "procedure"]
-    readonly_fields = ["patient", "clinic", "procedure", "course_version", "created_at"]
-    list_select_related = ["patient", "procedure", "clinic"]
+    list_display = ["clinic_patient", "procedure", "clinic", "performed_at"]
+    readonly_fields = [
+        "clinic_patient", "patient", "clinic", "procedure", "course_version", "created_at",
+        "created_account", "joined_at",
+    ]  # fmt: skip
+    list_select_related = ["clinic_patient", "procedure", "clinic"]
 
     def has_add_permission(self, request):
         return False

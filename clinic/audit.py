@@ -7,17 +7,18 @@ class OfTreatment(Protocol):
     """A treatment, or a view's read-only summary of one."""
 
     clinic_id: int
-    patient_id: int
+    clinic_patient_id: int
 
 
 def audit_record(
     *, treatment: OfTreatment, actor, action: str, target: str, address
 ) -> None:
-    """Write who did `action` on `target` of the treatment's patient, and from where."""
+    """Write who did `action` on `target` of the treatment's patient (as the clinic
+    records them), and from where."""
     AuditEntry.objects.create(
         clinic_id=treatment.clinic_id,
         actor=actor,
-        patient_id=treatment.patient_id,
+        clinic_patient_id=treatment.clinic_patient_id,
         action=action,
         target=target[:200],
         address=address,

@@ -19,9 +19,18 @@ class TreatmentForm(forms.Form):
         queryset=Clinic.objects.none(), label=gettext_lazy("Clinic")
     )
     patient_name = forms.CharField(label=gettext_lazy("Patient name"), max_length=150)
-    patient_email = forms.EmailField(label=gettext_lazy("Patient email"))
+    patient_email = forms.EmailField(
+        label=gettext_lazy("Patient email"),
+        help_text=gettext_lazy(
+            "We email the patient a link to their diary. If the address already has a "
+            "diary, the patient accepts the treatment into it."
+        ),
+    )
+    patient_phone = forms.CharField(
+        label=gettext_lazy("Patient phone"), max_length=40, required=False
+    )
     procedure = forms.ModelChoiceField(
-        queryset=Procedure.objects.all(), label=gettext_lazy("Procedure")
+        queryset=Procedure.objects.none(), label=gettext_lazy("Procedure")
     )
     performed_at = forms.DateTimeField(
         label=gettext_lazy("Performed at"),
@@ -55,6 +64,13 @@ class TreatmentForm(forms.Form):
         self.fields["clinic"].queryset = clinics
         if len(clinics) == 1:
             self.fields["clinic"].initial = clinics[0]
+        self.fields["procedure"].queryset = Procedure.objects.filter(
+            clinic__staff__user=staff_user
+        ).select_related("clinic")
+        if len(clinics) > 1:  # say whose procedure it is when several clinics are listed
+            self.fields["procedure"].label_from_instance = lambda p: (
+                f"{p.name} ({p.clinic})"
+            )
         practitioner_choices(self.fields["practitioner"], staff_user=staff_user)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Create treatment")))
@@ -68,6 +84,9 @@ class TreatmentForm(forms.Form):
             data["performed_at"] = performed_at = timezone.make_aware(naive, clinic.zone)
             if performed_at > timezone.now() + timedelta(minutes=15):
                 self.add_error("performed_at", _("A treatment cannot be in the future."))
+        procedure = data.get("procedure")
+        if clinic and procedure and procedure.clinic_id != clinic.pk:
+            self.add_error("procedure", _("This procedure is not one of this clinic's."))
         practitioner = data.get("practitioner")
         if (
             clinic

@@ -93,12 +93,48 @@ class StaffMember(models.Model):
         return f"{self.user} ({self.get_role_display()}, {self.clinic})"
 
 
-class Procedure(models.Model):
-    name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(unique=True)
+class ClinicPatient(models.Model):
+    """A patient as one clinic knows them: the name and contact details that clinic
+    recorded. A clinic sees a patient only through this record and its own
+    treatments; the patient's account (and other clinics' records) stay hidden."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="patients")
+    name = models.CharField(_("name"), max_length=150)
+    email = models.EmailField(_("email"))
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    erased_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_("When the patient's diary data were deleted on request."),
+    )
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "email"], name="one_record_per_email")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Procedure(models.Model):
+    """A procedure one clinic performs, with its versioned expected course. The
+    shipped courses are templates (recovery.course) copied into each new clinic;
+    only that clinic's managers edit its copy."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="procedures")
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "slug"], name="procedure_slug_per_clinic"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -154,9 +190,31 @@ class CourseVersion(models.Model):
 
 
 class Treatment(models.Model):
+    """One procedure performed on one patient by one clinic.
+
+    `clinic_patient` is the clinic's record of the patient. `patient` is the account
+    whose diary holds the treatment: set when the treatment created that account, or
+    once the account's owner accepted it from the emailed link; empty (pending) until
+    then, so a clinic can never move someone's diary by typing their email.
+    """
+
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="treatments")
+    clinic_patient = models.ForeignKey(
+        ClinicPatient, on_delete=models.PROTECT, related_name="treatments"
+    )
     patient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="treatments"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="treatments",
+        null=True,
+        blank=True,
+    )
+    created_account = models.BooleanField(
+        default=False,
+        help_text=_("This treatment created the patient's account (front-desk set-up)."),
+    )
+    joined_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When the treatment joined the patient's diary.")
     )
     procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT)
     course_version = models.ForeignKey(
@@ -191,7 +249,12 @@ class Treatment(models.Model):
         indexes = [models.Index(fields=["patient", "-performed_at"])]
 
     def __str__(self) -> str:
-        return f"{self.procedure} for {self.patient} on {self.performed_at:%Y-%m-%d}"
+        return f"{self.procedure} for {self.clinic_patient} on {self.performed_at:%Y-%m-%d}"
+
+    @property
+    def is_pending(self) -> bool:
+        """Waiting for the patient to accept it into their diary."""
+        return self.patient_id is None
 
     def day_number(self, at) -> int:
         """Return the day after treatment that the aware datetime `at` falls on."""
@@ -226,10 +289,10 @@ class AuditEntry(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="audit_entries"
     )
-    patient = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+    clinic_patient = models.ForeignKey(
+        ClinicPatient,
         on_delete=models.PROTECT,
-        related_name="audited_access",
+        related_name="audit_entries",
         null=True,
         blank=True,
         help_text=_("Empty for exports, which cover many patients."),

@@ -2,22 +2,57 @@
 
 from datetime import datetime
 from decimal import Decimal
+from functools import partial
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
+from django.core import signing
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from clinic.models import Clinic, CourseVersion, Procedure, StaffMember, Treatment
-from recovery.course import course_from_dict
+from clinic.models import Clinic, ClinicPatient, CourseVersion, Procedure, Treatment
+from recovery.course import DERMAPEN_V1, VELVET_SKIN_V1, course_from_dict
 
 
 class TreatmentError(ValueError):
     """The treatment cannot be created as asked; the message says why."""
+
+
+# The courses every new clinic starts from: slug -> (name, [(course, note)] in version
+# order). Each clinic gets its own copy, which only its managers edit.
+SHIPPED_COURSES = {
+    "velvet-skin": ("Velvet Skin", [
+        (VELVET_SKIN_V1,
+         gettext_noop("Dermapen at about 0.5 mm with a massage peel; from the clinic article.")),
+    ]),
+    "dermapen": ("Dermapen", [
+        (DERMAPEN_V1, gettext_noop("Microneedling alone; an editable starting course.")),
+    ]),
+}  # fmt: skip
+JOIN_SALT = "clinic.treatment-join"
+JOIN_MAX_AGE = 30 * 24 * 3600  # a month to accept a treatment into one's diary
+
+
+def clinic_courses_install(*, clinic: Clinic) -> None:
+    """Copy the shipped course templates into `clinic` (those it does not have yet)."""
+    with transaction.atomic():
+        have = set(clinic.procedures.values_list("slug", flat=True))
+        for slug, (name, versions) in SHIPPED_COURSES.items():
+            if slug in have:
+                continue
+            procedure = Procedure.objects.create(clinic=clinic, name=name, slug=slug)
+            for number, (definition, note) in enumerate(versions, start=1):
+                CourseVersion.objects.create(
+                    procedure=procedure, version=number, definition=definition, note=note
+                )
 
 
 def treatment_create(
@@ -27,33 +62,49 @@ def treatment_create(
     patient_email: str,
     procedure: Procedure,
     performed_at: datetime,
+    patient_phone: str = "",
     practitioner=None,
     needle_depth_mm: Decimal | None = None,
     anaesthesia: bool = False,
     notes: str = "",
+    notify: bool = True,
 ) -> Treatment:
-    """Create a treatment under the procedure's current course, and the patient's
-    account if the email is new; return the treatment.
+    """Create a treatment under the procedure's current course and email the patient
+    (unless `notify` is off, for made-up demo data); return the treatment.
 
-    Raises TreatmentError if the email belongs to a staff account: staff and patient
-    accounts stay apart so a patient never sees a staff page.
+    The clinic's record of the patient (name, email, phone) is its own. For an email
+    with no account, the account is created with the treatment and the patient is
+    emailed an invitation to set a password. For an email that has an account -- a
+    patient of this clinic or another, or staff -- the treatment stays pending and the
+    address is emailed a link to accept it; the caller learns nothing either way.
+    Raises TreatmentError if the procedure is not this clinic's.
     """
+    if procedure.clinic_id != clinic.pk:
+        raise TreatmentError(_("This procedure is not one of this clinic's."))
     user_model = get_user_model()
     email = user_model.objects.normalize_email(patient_email.strip()).lower()
-    first_name, _space, last_name = patient_name.strip().partition(" ")
     with transaction.atomic():
-        patient = user_model.objects.filter(email__iexact=email).first()
-        if patient is None:
-            patient = user_model(
+        record, _created = ClinicPatient.objects.update_or_create(
+            clinic=clinic,
+            email=email,
+            defaults={"name": patient_name.strip()}
+            | ({"phone": patient_phone.strip()} if patient_phone.strip() else {}),
+        )
+        account = user_model.objects.filter(email__iexact=email).first()
+        created_account = account is None
+        if created_account:
+            first_name, _space, last_name = patient_name.strip().partition(" ")
+            account = user_model(
                 username=email, email=email, first_name=first_name, last_name=last_name
             )
-            patient.set_unusable_password()
-            patient.save()
-        elif patient.is_staff or StaffMember.objects.filter(user=patient).exists():
-            raise TreatmentError(_("This email belongs to a staff account."))
-        return Treatment.objects.create(
+            account.set_unusable_password()
+            account.save()
+        treatment = Treatment.objects.create(
             clinic=clinic,
-            patient=patient,
+            clinic_patient=record,
+            patient=account if created_account else None,
+            created_account=created_account,
+            joined_at=timezone.now() if created_account else None,
             procedure=procedure,
             course_version=procedure.current_course(),
             performed_at=performed_at,
@@ -62,6 +113,86 @@ def treatment_create(
             anaesthesia=anaesthesia,
             notes=notes,
         )
+        if not notify:
+            pass
+        elif created_account:
+            link = invitation_path(account)
+            transaction.on_commit(partial(_email_invitation, treatment.pk, link))
+        else:
+            transaction.on_commit(partial(_email_join, treatment.pk))
+    return treatment
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _email_invitation(treatment_id: int, path: str) -> None:
+    treatment = Treatment.objects.select_related("clinic", "clinic_patient").get(
+        pk=treatment_id
+    )
+    send_mail(
+        subject=_("%(clinic)s: your recovery diary") % {"clinic": treatment.clinic.name},
+        message=_(
+            "%(clinic)s has set up a recovery diary for your treatment. Open this link "
+            "to choose a password (it works once, for 7 days):\n%(url)s"
+        )
+        % {"clinic": treatment.clinic.name, "url": _absolute(path)},
+        from_email=None,
+        recipient_list=[treatment.clinic_patient.email],
+    )
+
+
+def _email_join(treatment_id: int) -> None:
+    treatment = Treatment.objects.select_related("clinic", "clinic_patient").get(
+        pk=treatment_id
+    )
+    send_mail(
+        subject=_("%(clinic)s: a treatment for your recovery diary")
+        % {"clinic": treatment.clinic.name},
+        message=_(
+            "%(clinic)s has added a treatment to the recovery diary of this email "
+            "address. Sign in and accept it here:\n%(url)s\n\n"
+            "If you do not know this clinic, ignore this email: nothing changes."
+        )
+        % {"clinic": treatment.clinic.name, "url": _absolute(join_path(treatment))},
+        from_email=None,
+        recipient_list=[treatment.clinic_patient.email],
+    )
+
+
+def join_path(treatment: Treatment) -> str:
+    """The emailed link with which the owner of the treatment's email accepts it."""
+    token = signing.dumps(
+        {"t": treatment.pk, "e": treatment.clinic_patient.email}, salt=JOIN_SALT
+    )
+    return reverse("clinic:treatment_join", args=[token])
+
+
+def treatment_for_join(*, token: str, user) -> Treatment:
+    """Return the pending treatment that `token` offers to `user`; raise
+    Treatment.DoesNotExist if the link is bad, old, used, or for another email."""
+    try:
+        data = signing.loads(token, salt=JOIN_SALT, max_age=JOIN_MAX_AGE)
+    except signing.BadSignature as error:
+        raise Treatment.DoesNotExist from error
+    if not user.email or data["e"] != user.email.lower():
+        raise Treatment.DoesNotExist
+    return Treatment.objects.select_related("clinic", "procedure").get(
+        pk=data["t"], patient=None, clinic_patient__email=data["e"]
+    )
+
+
+def treatment_accept(*, treatment: Treatment, user) -> Treatment:
+    """Add the pending treatment to `user`'s diary."""
+    with transaction.atomic():
+        updated = Treatment.objects.filter(pk=treatment.pk, patient=None).update(
+            patient=user, joined_at=timezone.now()
+        )
+        if not updated:
+            raise Treatment.DoesNotExist
+    treatment.refresh_from_db()
+    return treatment
 
 
 def invitation_path(patient) -> str:

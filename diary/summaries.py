@@ -3,6 +3,7 @@
 from collections import defaultdict
 from collections.abc import Iterable
 
+from clinic.models import Level
 from diary.models import DiarySummary, Entry, Flag
 from recovery.outcomes import diary_facts
 from recovery.scales import SYMPTOMS
@@ -44,8 +45,8 @@ def _refresh(ids: list[int], entries, flags, summaries) -> None:
             "treatment_id": treatment_id,
             "last_day": facts.last_day,
             "logged_days": facts.logged_days,
-            "review_flagged": "review" in levels[treatment_id],
-            "urgent_flagged": "urgent" in levels[treatment_id],
+            "review_flagged": Level.REVIEW in levels[treatment_id],
+            "urgent_flagged": Level.URGENT in levels[treatment_id],
         }
         for code, (day, resolved) in facts.resolution.items():
             row[f"{code}_resolved_day"] = day if resolved else None

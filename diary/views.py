@@ -24,6 +24,7 @@ from diary.serving import photo_response
 from recovery.aftercare import Status, aftercare_at
 from recovery.judge import usual_for_day
 from recovery.scales import SYMPTOMS, SYMPTOMS_BY_CODE
+from review.models import ReviewCase
 
 TREATMENT_RELATED = (
     "clinic", "procedure", "course_version__procedure", "patient", "downtime_report",
@@ -130,7 +131,7 @@ def _report_form(treatment: Treatment, today_day: int) -> DowntimeReportForm | N
 def _clinic_messages(treatment: Treatment) -> list:
     """The clinic's replies to this treatment's resolved cases, newest first."""
     return list(
-        treatment.review_cases.filter(status="resolved")
+        treatment.review_cases.filter(status=ReviewCase.Status.RESOLVED)
         .exclude(message_to_patient="")
         .order_by("-resolved_at")[:3]
     )

@@ -109,7 +109,9 @@ def cohort_summary(
     if total["finished"]:
         summary.adherent_patients = total["adherent"] / total["finished"]
     summary.outcomes = dict(
-        ReviewCase.objects.filter(treatment__in=treatments, status="resolved")
+        ReviewCase.objects.filter(
+            treatment__in=treatments, status=ReviewCase.Status.RESOLVED
+        )
         .values_list("outcome").annotate(n=Count("id")).order_by()
     )  # fmt: skip
     _reports(summary, treatments)

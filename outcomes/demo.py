@@ -1,7 +1,9 @@
-"""Demo data for `make run`: one clinic in Tokyo, its staff and four patients.
+"""Demo data for `make run`: two clinics in Tokyo, their staff and patients.
 
-The patients' treatments were 0, 2, 5 and 12 days ago; their entries follow the
-usual course, except Chika's, whose redness rises again on day 5 (flagged).
+Smart Skin's patients were treated 0, 2, 5 and 12 days ago; their entries follow the
+usual course, except Chika's, whose redness rises again on day 5 (flagged). A second
+clinic, Aoyama Skin, has its own clinician, manager and two patients, so the fence
+between clinics can be seen: neither clinic's staff see anything of the other's.
 """
 
 import io
@@ -14,8 +16,8 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from PIL import Image, ImageDraw, ImageFilter
 
-from clinic.models import Clinic, Procedure, StaffMember
-from clinic.services import treatment_create
+from clinic.models import Clinic, StaffMember
+from clinic.services import clinic_courses_install, treatment_create
 from diary.models import DowntimeReport
 from diary.photos import prepare_photo
 from diary.services import EntryValues, entry_record
@@ -24,6 +26,7 @@ from review.services import case_resolve
 
 DEMO_PASSWORD = "velvet-demo-2026"  # noqa: S105 (demo accounts on a local machine)
 CLINIC_SLUG = "smart-skin-demo"
+SECOND_CLINIC_SLUG = "aoyama-skin-demo"
 
 PATIENTS = [
     # email, name, days since treatment, days left out of the diary
@@ -43,16 +46,23 @@ DERMAPEN_USUAL = [
     (3, 1, 0, 4), (2, 1, 0, 1), (2, 1, 1, 0), (1, 1, 1, 0), (1, 0, 1, 0), (1, 0, 0, 0),
 ] + [(0, 0, 0, 0)] * 9  # fmt: skip
 OUTCOMES = ["expected_variation"] * 6 + ["advised_home_care"] * 3 + ["asked_to_visit"]
+SECOND_PATIENTS = [
+    ("emi@demo.test", "Emi Kato", 1, set()),
+    ("felix@demo.test", "Felix Braun", 4, {2}),
+]
 
 
 def demo_logins() -> list[tuple[str, str, str]]:
     staff = [
-        ("clinician", "clinician@demo.test", DEMO_PASSWORD),
-        ("clinic manager (also /admin/)", "manager@demo.test", DEMO_PASSWORD),
+        ("clinician, Smart Skin", "clinician@demo.test", DEMO_PASSWORD),
+        ("manager, Smart Skin (also /admin/)", "manager@demo.test", DEMO_PASSWORD),
+        ("clinician, Aoyama Skin", "clinician2@demo.test", DEMO_PASSWORD),
+        ("manager, Aoyama Skin (also /admin/)", "manager2@demo.test", DEMO_PASSWORD),
     ]
     patients = [
-        (f"patient, day {days} after treatment", email, DEMO_PASSWORD)
-        for email, _name, days, _missed in PATIENTS
+        (f"patient of {clinic}, day {days} after treatment", email, DEMO_PASSWORD)
+        for clinic, listed in (("Smart Skin", PATIENTS), ("Aoyama Skin", SECOND_PATIENTS))
+        for email, _name, days, _missed in listed
     ]
     return staff + patients
 
@@ -69,14 +79,30 @@ def demo_load(*, now: datetime) -> bool:
             phone="+81 3-0000-0000",
             on_call_email="on-call@demo.test",
         )
+        clinic_courses_install(clinic=clinic)
         clinician = _staff(clinic, "clinician@demo.test", "Dr Yui Sato", "clinician")
         _staff(clinic, "manager@demo.test", "Kenji Ito", "manager")
-        velvet = Procedure.objects.get(slug="velvet-skin")
+        velvet = clinic.procedures.get(slug="velvet-skin")
         for email, name, days, missed in PATIENTS:
             _patient(clinic, velvet, clinician, email, name, days, missed, now)
         _cohorts(clinic, clinician, now)
+        second = Clinic.objects.create(
+            name="Aoyama Skin Clinic (demo)",
+            slug=SECOND_CLINIC_SLUG,
+            time_zone="Asia/Tokyo",
+            phone="+81 3-0000-1111",
+            on_call_email="on-call@aoyama.demo.test",
+        )
+        clinic_courses_install(clinic=second)
+        clinician2 = _staff(second, "clinician2@demo.test", "Dr Haruto Abe", "clinician")
+        _staff(second, "manager2@demo.test", "Sakura Ono", "manager")
+        velvet2 = second.procedures.get(slug="velvet-skin")
+        for email, name, days, missed in SECOND_PATIENTS:
+            _patient(second, velvet2, clinician2, email, name, days, missed, now)
         # Made-up history: nobody needs to be emailed about it.
-        ReviewCase.objects.filter(treatment__clinic=clinic).update(alert_pending=False)
+        ReviewCase.objects.filter(treatment__clinic__in=[clinic, second]).update(
+            alert_pending=False
+        )
     return True
 
 
@@ -88,7 +114,7 @@ def _cohorts(clinic: Clinic, clinician, now: datetime) -> None:
         _staff(clinic, f"practitioner{n}@demo.test", name, "clinician")
         for n, name in ((2, "Dr Mei Lin"), (3, "Dr Ravi Shah"))
     ]
-    procedures = list(Procedure.objects.filter(slug__in=["velvet-skin", "dermapen"]))
+    procedures = list(clinic.procedures.filter(slug__in=["velvet-skin", "dermapen"]))
     for n in range(240):
         procedure = procedures[n % 2]
         depth = Decimal("0.50") if n % 4 < 2 else Decimal("1.00")
@@ -97,7 +123,7 @@ def _cohorts(clinic: Clinic, clinician, now: datetime) -> None:
             clinic=clinic, patient_name=f"Cohort Patient {n}",
             patient_email=f"cohort{n}@demo.test", procedure=procedure,
             performed_at=performed, practitioner=practitioners[n % 3],
-            needle_depth_mm=depth, anaesthesia=n % 5 != 0,
+            needle_depth_mm=depth, anaesthesia=n % 5 != 0, notify=False,
         )  # fmt: skip
         slow = (depth == Decimal("1.00")) + (procedure.slug == "velvet-skin")
         usual = USUAL if procedure.slug == "velvet-skin" else DERMAPEN_USUAL
@@ -168,6 +194,7 @@ def _patient(clinic, procedure, practitioner, email, name, days, missed, now):
         practitioner=practitioner,
         needle_depth_mm=Decimal("0.50"),
         anaesthesia=True,
+        notify=False,
     )
     treatment.patient.set_password(DEMO_PASSWORD)
     treatment.patient.save(update_fields=["password"])

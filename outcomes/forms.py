@@ -12,10 +12,10 @@ class CohortForm(forms.Form):
     """One cohort: treatments picked by procedure, course version and settings."""
 
     procedure = forms.ModelChoiceField(
-        queryset=Procedure.objects.all(), required=False, empty_label=_("Any procedure")
+        queryset=Procedure.objects.none(), required=False, empty_label=_("Any procedure")
     )
     course_version = forms.ModelChoiceField(
-        queryset=CourseVersion.objects.select_related("procedure"),
+        queryset=CourseVersion.objects.none(),
         required=False,
         empty_label=_("Any course version"),
     )
@@ -47,6 +47,12 @@ class CohortForm(forms.Form):
         same procedures, course versions and practitioners again."""
         super().__init__(*args, **kwargs)
         practitioner_choices(self.fields["practitioner"], staff_user=staff_user)
+        # Only the courses of the clinics this manager manages.
+        managed = {"clinic__staff__user": staff_user, "clinic__staff__role": "manager"}
+        self.fields["procedure"].queryset = Procedure.objects.filter(**managed)
+        self.fields["course_version"].queryset = CourseVersion.objects.filter(
+            **{f"procedure__{key}": value for key, value in managed.items()}
+        ).select_related("procedure")
         plain_choices(self.fields["procedure"], "name", label=str)
         plain_choices(
             self.fields["course_version"], "procedure__name", "version",

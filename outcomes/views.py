@@ -77,7 +77,7 @@ def outcomes_summary_export(request):
 
 def _export_audit(request, clinics: list[int], target: str) -> None:
     AuditEntry.objects.bulk_create(
-        AuditEntry(clinic_id=clinic, actor=request.user, patient=None,
+        AuditEntry(clinic_id=clinic, actor=request.user, clinic_patient=None,
                    action=AuditEntry.Action.EXPORT, target=target,
                    address=client_address(request))
         for clinic in clinics

@@ -6,7 +6,10 @@ from review.models import ReviewCase
 
 def open_cases(request) -> dict:
     """The navigation badge: cases waiting in the user's clinics, counted when shown."""
-    return {"open_case_count": SimpleLazyObject(lambda: _open_cases(request))}
+    return {
+        "open_case_count": SimpleLazyObject(lambda: _open_cases(request)),
+        "CaseStatus": ReviewCase.Status,
+    }
 
 
 def _open_cases(request) -> int:

@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from clinic.choices import plain_choices, practitioner_choices
-from clinic.models import Procedure
+from clinic.models import Level, Procedure
 from review.models import CaseEvent, ReviewCase
 
 
@@ -14,11 +14,15 @@ class QueueFilterForm(forms.Form):
         choices=ReviewCase.Status.choices, required=False, initial=ReviewCase.Status.OPEN
     )
     level = forms.ChoiceField(
-        choices=[("", _("Any level")), ("urgent", _("Urgent")), ("review", _("Review"))],
+        choices=[
+            ("", _("Any level")),
+            (Level.URGENT, _("Urgent")),
+            (Level.REVIEW, _("Review")),
+        ],
         required=False,
     )
     procedure = forms.ModelChoiceField(
-        queryset=Procedure.objects.all(), required=False, empty_label=_("Any procedure")
+        queryset=Procedure.objects.none(), required=False, empty_label=_("Any procedure")
     )
     practitioner = forms.ModelChoiceField(
         queryset=get_user_model().objects.none(),
@@ -29,6 +33,9 @@ class QueueFilterForm(forms.Form):
     def __init__(self, *args, staff_user, **kwargs):
         super().__init__(*args, **kwargs)
         practitioner_choices(self.fields["practitioner"], staff_user=staff_user)
+        self.fields["procedure"].queryset = Procedure.objects.filter(
+            clinic__staff__user=staff_user
+        )
         plain_choices(self.fields["procedure"], "name", label=str)
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm"

@@ -27,8 +27,7 @@ ROW_FIELDS = (
     "pk", "level", "status", "opened_at", "photo_key",
     "treatment__performed_at", "treatment__clinic__time_zone",
     "treatment__clinic__urgent_overdue_hours", "treatment__clinic__review_overdue_hours",
-    "treatment__patient__first_name", "treatment__patient__last_name",
-    "treatment__patient__email", "treatment__procedure__name",
+    "treatment__clinic_patient__name", "treatment__procedure__name",
 )  # fmt: skip
 
 
@@ -59,11 +58,7 @@ def queue_rows(
         result.append(
             QueueRow(
                 url=case_url.format(row["pk"]),
-                patient=person_name(
-                    row["treatment__patient__first_name"],
-                    row["treatment__patient__last_name"],
-                    row["treatment__patient__email"],
-                ),
+                patient=row["treatment__clinic_patient__name"],
                 procedure=row["treatment__procedure__name"],
                 day=day_number(
                     performed_at=row["treatment__performed_at"],
@@ -121,7 +116,9 @@ class TimelineDay:
 
 CASE_FIELDS = (
     "pk", "level", "status", "treatment_id", "treatment__clinic_id",
-    "treatment__patient_id", "treatment__practitioner_id", "treatment__course_version_id",
+    "treatment__clinic_patient_id", "treatment__clinic_patient__name",
+    "treatment__clinic_patient__email", "treatment__clinic_patient__phone",
+    "treatment__practitioner_id", "treatment__course_version_id",
     "treatment__performed_at", "treatment__needle_depth_mm", "treatment__anaesthesia",
     "treatment__clinic__time_zone",
 )  # fmt: skip
@@ -137,8 +134,10 @@ class CaseHeader:
     status_label: str
     treatment_id: int
     clinic_id: int
-    patient_id: int
+    clinic_patient_id: int
     patient: str
+    patient_email: str
+    patient_phone: str
     course: str
     performed_at: datetime
     needle_depth_mm: Decimal | None
@@ -149,9 +148,8 @@ class CaseHeader:
 
 def case_header(row: dict, people: dict[int, tuple], course: tuple[str, int]) -> CaseHeader:
     """The header of a `values(*CASE_FIELDS)` row, with the (first name, last name,
-    email) of its patient and practitioner by id, and its course version's
-    (procedure name, version)."""
-    patient = people[row["treatment__patient_id"]]
+    email) of its practitioner by id, and its course version's (procedure name,
+    version). The patient is named as the clinic recorded them."""
     practitioner = people.get(row["treatment__practitioner_id"], ("", "", ""))
     return CaseHeader(
         pk=row["pk"],
@@ -160,8 +158,10 @@ def case_header(row: dict, people: dict[int, tuple], course: tuple[str, int]) ->
         status_label=str(ReviewCase.Status(row["status"]).label),
         treatment_id=row["treatment_id"],
         clinic_id=row["treatment__clinic_id"],
-        patient_id=row["treatment__patient_id"],
-        patient=person_name(*patient),
+        clinic_patient_id=row["treatment__clinic_patient_id"],
+        patient=row["treatment__clinic_patient__name"],
+        patient_email=row["treatment__clinic_patient__email"],
+        patient_phone=row["treatment__clinic_patient__phone"],
         course=course_version_name(*course),
         performed_at=row["treatment__performed_at"],
         needle_depth_mm=row["treatment__needle_depth_mm"],

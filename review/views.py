@@ -42,7 +42,9 @@ def case_queue(request):
     )  # fmt: skip
     # The counts by status already answer the navigation badge and, with no other
     # filter, the paginator's total: two COUNT queries saved on the busiest page.
-    request.open_case_count = counts.get("open", 0) + counts.get("acknowledged", 0)
+    request.open_case_count = counts.get(ReviewCase.Status.OPEN, 0) + counts.get(
+        ReviewCase.Status.ACKNOWLEDGED, 0
+    )
     paginator = Paginator(queue, 25)
     if not form.narrows():
         paginator.count = counts.get(form.chosen_status(), 0)
@@ -83,9 +85,7 @@ def _case_header(request, pk: int) -> CaseHeader:
     row = get_object_or_404(
         ReviewCase.objects.in_clinics(staff_clinics(request)).values(*CASE_FIELDS), pk=pk
     )
-    people = get_user_model().objects.filter(
-        pk__in=[row["treatment__patient_id"], row["treatment__practitioner_id"]]
-    )
+    people = get_user_model().objects.filter(pk=row["treatment__practitioner_id"])
     names = {
         pk: rest
         for pk, *rest in people.values_list("pk", "first_name", "last_name", "email")

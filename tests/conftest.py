@@ -24,6 +24,13 @@ def _test_settings(settings, tmp_path):
 
 
 @pytest.fixture
+def emails_sent(django_capture_on_commit_callbacks):
+    """`with emails_sent():` runs what the block queued for after its commit (the
+    emails, say), as a real request would once it commits."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
 def media(settings):
     """The folder photos are written to, for asserting what is (not) on disk."""
     return settings.MEDIA_ROOT

@@ -4,6 +4,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from clinic.services import course_version_create
 from tests.recovery.test_judge import VELVET_UPPER
 
 
@@ -95,6 +96,17 @@ def test_bad_input_fails_with_a_one_line_reason(db, monkeypatch, stdin, args, er
 
 
 def test_course_check_writes_nothing(db, monkeypatch, django_assert_num_queries):
-    # Only reads: whether the procedure exists, and its latest course version.
-    with django_assert_num_queries(2):
+    # The shipped course is read from the code, not the database.
+    with django_assert_num_queries(0):
         course_check(monkeypatch, diary_at(1), "velvet-skin")
+
+
+def test_course_check_judges_with_a_clinics_own_course(clinic, monkeypatch):
+    procedure = clinic.procedures.get(slug="velvet-skin")
+    edited = procedure.current_course().definition
+    edited["symptoms"]["redness"]["bands"][0] |= {"typical": [0, 2], "upper": 2}
+    course_version_create(procedure=procedure, definition=edited)
+    day0 = [{"day": 0, "redness": 3, "bruising": 0, "peeling": 0, "pain": 3}]
+    (shipped,) = course_check(monkeypatch, day0, "velvet-skin")
+    (own,) = course_check(monkeypatch, day0, "velvet-skin", "--clinic", clinic.slug)
+    assert (shipped["status"], own["status"]) == ("normal", "review")

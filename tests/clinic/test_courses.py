@@ -4,7 +4,7 @@ import json
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from clinic.models import CourseVersion, Procedure
+from clinic.models import CourseVersion
 from recovery.course import VELVET_SKIN_V1
 from tests.factories import TreatmentFactory
 
@@ -15,6 +15,7 @@ def admin_user():
 
 def course_form(procedure, definition, note="") -> dict:
     return {
+        "clinic": procedure.clinic_id,
         "name": procedure.name,
         "slug": procedure.slug,
         "course": json.dumps(definition),
@@ -25,8 +26,8 @@ def course_form(procedure, definition, note="") -> dict:
 
 
 def test_editing_a_course_creates_a_version_and_old_treatments_keep_theirs(client, db):
-    velvet = Procedure.objects.get(slug="velvet-skin")
     before = TreatmentFactory()
+    velvet = before.procedure
     client.force_login(admin_user())
     edited = copy.deepcopy(VELVET_SKIN_V1)
     edited["symptoms"]["pain"]["bands"][1]["upper"] = 4
@@ -41,14 +42,14 @@ def test_editing_a_course_creates_a_version_and_old_treatments_keep_theirs(clien
     ]
     before.refresh_from_db()
     assert before.course_version.version == 1
-    assert TreatmentFactory().course_version.version == 2
+    assert TreatmentFactory(clinic=before.clinic).course_version.version == 2
     assert CourseVersion.objects.get(procedure=velvet, version=1).definition == json.loads(
         json.dumps(VELVET_SKIN_V1)
     )
 
 
-def test_saving_an_unchanged_course_creates_no_version(client, db):
-    velvet = Procedure.objects.get(slug="velvet-skin")
+def test_saving_an_unchanged_course_creates_no_version(client, clinic):
+    velvet = clinic.procedures.get(slug="velvet-skin")
     client.force_login(admin_user())
     client.post(
         reverse("admin:clinic_procedure_change", args=[velvet.pk]),
@@ -57,8 +58,8 @@ def test_saving_an_unchanged_course_creates_no_version(client, db):
     assert velvet.course_versions.count() == 1
 
 
-def test_an_invalid_course_is_refused_with_the_reason(client, db):
-    velvet = Procedure.objects.get(slug="velvet-skin")
+def test_an_invalid_course_is_refused_with_the_reason(client, clinic):
+    velvet = clinic.procedures.get(slug="velvet-skin")
     client.force_login(admin_user())
     broken = copy.deepcopy(VELVET_SKIN_V1)
     broken["symptoms"]["redness"]["bands"][2]["from"] = 5
@@ -71,8 +72,10 @@ def test_an_invalid_course_is_refused_with_the_reason(client, db):
     assert velvet.course_versions.count() == 1
 
 
-def test_course_versions_cannot_be_edited_in_the_admin(client, db):
-    version = CourseVersion.objects.get(procedure__slug="velvet-skin", version=1)
+def test_course_versions_cannot_be_edited_in_the_admin(client, clinic):
+    version = CourseVersion.objects.get(
+        procedure__clinic=clinic, procedure__slug="velvet-skin", version=1
+    )
     client.force_login(admin_user())
     response = client.post(
         reverse("admin:clinic_courseversion_change", args=[version.pk]), {"note": "x"}

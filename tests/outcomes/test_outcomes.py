@@ -129,7 +129,7 @@ def test_the_export_is_pseudonymous_without_names_or_notes_and_audited(
                     treatment.patient.email, "Hana", "neighbour"):  # fmt: skip
         assert private not in text
     audit = AuditEntry.objects.get(action="export")
-    assert (audit.actor, audit.patient, audit.clinic) == (manager, None, clinic)
+    assert (audit.actor, audit.clinic_patient, audit.clinic) == (manager, None, clinic)
 
 
 def test_an_unknown_cohort_or_bad_filter_does_not_break_the_page(client, clinic, manager):
@@ -223,4 +223,4 @@ def test_the_summary_table_exports_as_csv_with_counts_only_for_small_cohorts(
     assert float(table["redness log-rank p"][0]) < 0.01
     assert fast[0].patient.last_name not in text
     audit = AuditEntry.objects.get(action="export")
-    assert (audit.target, audit.patient) == ("outcomes summary export", None)
+    assert (audit.target, audit.clinic_patient) == ("outcomes summary export", None)

@@ -200,9 +200,15 @@ def test_opening_a_case_writes_an_audit_row(client, treatment, clinician):
     client.force_login(clinician)
     assert client.get(reverse("review:case_detail", args=[case.pk])).status_code == 200
     entry = AuditEntry.objects.get()
-    assert (entry.actor, entry.patient, entry.action, entry.target, entry.address) == (
+    assert (
+        entry.actor,
+        entry.clinic_patient,
+        entry.action,
+        entry.target,
+        entry.address,
+    ) == (
         clinician,
-        treatment.patient,
+        treatment.clinic_patient,
         "view_case",
         f"case {case.pk}",
         "127.0.0.1",

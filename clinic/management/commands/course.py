@@ -4,14 +4,17 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from clinic.models import CourseVersion
+from clinic.services import SHIPPED_COURSES
 from recovery.check import DiaryError, judge_diary
+from recovery.course import Course, course_from_dict
 
 
 class Command(BaseCommand):
     help = (
         "Work with procedure courses. 'course check <procedure-slug> < diary.json' judges "
         "a diary (a JSON list of entries) against the course and prints one verdict per "
-        "entry as JSON, writing nothing: for a clinic trying out a course."
+        "entry as JSON, writing nothing: for a clinic trying out a course. The shipped "
+        "course by default; --clinic <slug> for that clinic's own."
     )
 
     def add_arguments(self, parser):
@@ -19,24 +22,36 @@ class Command(BaseCommand):
         check = actions.add_parser("check", help="Judge a JSON diary read from stdin.")
         check.add_argument("procedure", help="the procedure's slug, e.g. velvet-skin")
         check.add_argument("--version", type=int, help="a course version (default: latest)")
+        check.add_argument("--clinic", help="a clinic's slug: judge with its own course")
 
-    def handle(self, *args, procedure, version=None, **options):
-        versions = CourseVersion.objects.filter(procedure__slug=procedure).select_related(
-            "procedure"
-        )
-        if not versions.exists():
-            raise CommandError(f"unknown procedure: {procedure}")
-        course_version = (
-            versions.filter(version=version).first() if version else versions.first()
-        )
-        if course_version is None:
-            raise CommandError(f"{procedure} has no course version {version}")
+    def handle(self, *args, procedure, version=None, clinic=None, **options):
+        course = self._course(procedure, version, clinic)
         try:
             diary = json.load(sys.stdin)
         except json.JSONDecodeError as error:
             raise CommandError(f"the input is not valid JSON: {error}") from error
         try:
-            results = judge_diary(diary, course=course_version.course)
+            results = judge_diary(diary, course=course)
         except DiaryError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(json.dumps(results, indent=2, ensure_ascii=False))
+
+    def _course(self, slug: str, version: int | None, clinic: str | None) -> Course:
+        if clinic is None:
+            if slug not in SHIPPED_COURSES:
+                raise CommandError(f"unknown procedure: {slug}")
+            name, versions = SHIPPED_COURSES[slug]
+            number = version or len(versions)
+            if not 1 <= number <= len(versions):
+                raise CommandError(f"{slug} has no course version {version}")
+            definition, _note = versions[number - 1]
+            return course_from_dict(definition, procedure=name, version=number)
+        versions = CourseVersion.objects.filter(
+            procedure__clinic__slug=clinic, procedure__slug=slug
+        ).select_related("procedure")
+        if not versions.exists():
+            raise CommandError(f"unknown procedure: {slug} at clinic {clinic}")
+        found = versions.filter(version=version).first() if version else versions.first()
+        if found is None:
+            raise CommandError(f"{slug} has no course version {version}")
+        return found.course
