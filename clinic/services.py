@@ -6,6 +6,7 @@ from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.mail import send_mail
@@ -18,7 +19,14 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from clinic.models import Clinic, ClinicPatient, CourseVersion, Procedure, Treatment
+from clinic.models import (
+    Clinic,
+    ClinicPatient,
+    CourseVersion,
+    Procedure,
+    StaffMember,
+    Treatment,
+)
 from recovery.course import DERMAPEN_V1, VELVET_SKIN_V1, course_from_dict
 
 
@@ -53,6 +61,31 @@ def clinic_courses_install(*, clinic: Clinic) -> None:
                 CourseVersion.objects.create(
                     procedure=procedure, version=number, definition=definition, note=note
                 )
+
+
+MANAGERS_GROUP = "Clinic managers"
+# What a manager may do in the admin: edit their clinic's procedures and courses (the
+# admin shows them only their own clinics' records; see clinic.admin).
+MANAGER_PERMISSIONS = ("view_procedure", "change_procedure", "view_courseversion")
+
+
+def staff_member_add(*, clinic: Clinic, user, role: str) -> StaffMember:
+    """Give `user` a role at `clinic`; a manager also gets the admin rights to edit
+    the clinic's courses."""
+    with transaction.atomic():
+        member = StaffMember.objects.create(clinic=clinic, user=user, role=role)
+        if role == StaffMember.Role.MANAGER:
+            group, _created = Group.objects.get_or_create(name=MANAGERS_GROUP)
+            group.permissions.set(
+                Permission.objects.filter(
+                    content_type__app_label="clinic", codename__in=MANAGER_PERMISSIONS
+                )
+            )
+            user.groups.add(group)
+            if not user.is_staff:
+                user.is_staff = True
+                user.save(update_fields=["is_staff"])
+    return member
 
 
 def treatment_create(

@@ -12,12 +12,11 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from PIL import Image, ImageDraw, ImageFilter
 
-from clinic.models import Clinic, StaffMember
-from clinic.services import clinic_courses_install, treatment_create
+from clinic.models import Clinic
+from clinic.services import clinic_courses_install, staff_member_add, treatment_create
 from diary.models import DowntimeReport
 from diary.photos import prepare_photo
 from diary.services import EntryValues, entry_record
@@ -164,18 +163,7 @@ def _staff(clinic: Clinic, email: str, name: str, role: str):
         first_name=first,
         last_name=last,
     )
-    StaffMember.objects.create(clinic=clinic, user=user, role=role)
-    if role == "manager":
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
-        group, _created = Group.objects.get_or_create(name="Clinic managers")
-        group.permissions.set(
-            Permission.objects.filter(
-                content_type__app_label="clinic",
-                codename__in=["view_procedure", "change_procedure", "view_courseversion"],
-            )
-        )
-        user.groups.add(group)
+    staff_member_add(clinic=clinic, user=user, role=role)
     return user
 
 

@@ -64,3 +64,9 @@ def other_clinician(db):
 @pytest.fixture
 def other_patient(clinic):
     return TreatmentFactory(clinic=clinic).patient
+
+
+def login(client, user) -> None:
+    """Sign `user` in as they would be after a complete login (staff with their
+    second factor verified)."""
+    client.force_login(user)

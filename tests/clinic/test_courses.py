@@ -83,3 +83,29 @@ def test_course_versions_cannot_be_edited_in_the_admin(client, clinic):
     assert response.status_code == 403
     version.refresh_from_db()
     assert version.note != "x"
+
+
+def test_another_clinics_manager_can_neither_see_nor_change_a_course(client, clinic):
+    from clinic.services import staff_member_add
+    from tests.conftest import login
+    from tests.factories import ClinicFactory, PatientFactory
+
+    velvet = clinic.procedures.get(slug="velvet-skin")
+    rival = PatientFactory()
+    staff_member_add(clinic=ClinicFactory(), user=rival, role="manager")
+    login(client, rival)
+    listing = client.get(reverse("admin:clinic_procedure_changelist"))
+    assert listing.status_code == 200
+    assert velvet not in listing.context["cl"].queryset
+    never_flags_redness = copy.deepcopy(VELVET_SKIN_V1)
+    for band in never_flags_redness["symptoms"]["redness"]["bands"]:
+        band["upper"] = 4
+    response = client.post(
+        reverse("admin:clinic_procedure_change", args=[velvet.pk]),
+        course_form(velvet, never_flags_redness) | {"name": "Renamed"},
+    )
+    assert response.status_code == 302  # "does not exist", as for a wrong id
+    velvet.refresh_from_db()
+    assert (velvet.name, velvet.course_versions.count()) == ("Velvet Skin", 1)
+    versions = client.get(reverse("admin:clinic_courseversion_changelist"))
+    assert not versions.context["cl"].queryset.filter(procedure=velvet).exists()
