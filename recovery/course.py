@@ -118,11 +118,6 @@ class Course:
         """The last day on which visible symptoms are still part of the usual course."""
         return self.downtime_days[1]
 
-    @property
-    def short_name(self) -> str:
-        """ "Velvet Skin v2", for the clinician's compact explanations."""
-        return f"{self.procedure} v{self.version}"
-
     def band(self, symptom: str, day: int) -> Band:
         return self.symptoms[symptom].band_for(day)
 
@@ -236,10 +231,13 @@ def _object(raw: Any, where: str, keys: tuple[str, ...]) -> dict:
 
 
 def _worsening(raw: Any) -> Worsening:
-    raw = _object(raw, "'worsening'", ("rise", "within_days"))
+    # Checked as version 1 always was (other keys ignored), so every course that
+    # loaded before still loads.
+    if not isinstance(raw, dict):
+        raise CourseError("'worsening' must be an object with rise, within_days")
     return Worsening(
-        rise=_int(raw["rise"], "worsening rise", low=1),
-        within_days=_int(raw["within_days"], "worsening within_days", low=1),
+        rise=_int(raw.get("rise"), "worsening rise", low=1),
+        within_days=_int(raw.get("within_days"), "worsening within_days", low=1),
     )
 
 

@@ -210,7 +210,7 @@ def _in_words(symptom: Symptom, value: int, t: Translate) -> str:
 
 
 def _with_number(symptom: Symptom, value: int, t: Translate) -> str:
-    """ "red (3 of 4)"; pain already says its number: "5 out of 10"."""
+    """The value with its number: "red (3 of 4)"; pain's words are its number."""
     if _numeric(symptom):
         return _in_words(symptom, value, t)
     return t(_("{words} ({value} of {maximum})")).format(
