@@ -249,7 +249,7 @@ def test_usual_for_day_speaks_in_grade_words():
 
 def test_the_rules_package_loads_without_django():
     code = (
-        "import sys, recovery.judge, recovery.aftercare, recovery.course;"
+        "import sys, recovery.judge, recovery.aftercare, recovery.course, recovery.check;"
         "assert not [m for m in sys.modules if m.split('.')[0] == 'django'], 'django'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
