@@ -3,9 +3,10 @@
 Pillow only, no ORM. The type is decided from the bytes, never from the file name or
 the browser's content type; the image is fully decoded (so truncated and corrupt
 files are caught), turned upright by its EXIF orientation, converted to sRGB with its
-embedded colour profile, and re-encoded without any metadata: no GPS, no device, no
-foreign bytes. Ghostscript and other external converters are never reachable,
-because only the four decoders below are ever asked to open a file.
+embedded colour profile, and re-encoded without any metadata: no EXIF (GPS, device),
+no XMP, no colour profile, no comment, no text copied from the upload. Ghostscript and
+other external converters are never reachable, because only the four decoders below
+are ever asked to open a file.
 
 The full-size image is decoded once; the screen size and the thumbnail are derived
 from it with `reducing_gap`, and the quality check and the redness index are measured
@@ -54,6 +55,10 @@ UPRIGHT = {
     7: Image.Transpose.TRANSVERSE,
     8: Image.Transpose.ROTATE_90,
 }
+# What the stored JPEGs carry besides pixels: nothing. Pillow's JPEG encoder falls back
+# to im.info["comment"], which the decoders fill from a JPEG COM segment or a PNG
+# "comment" text chunk, so each key is given as "none" rather than left out.
+NO_METADATA = {"comment": b"", "exif": b"", "icc_profile": None, "xmp": None}
 _FULL_SIZE_ENCODER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="photo-encode")
 
 
@@ -230,5 +235,5 @@ def _is_srgb(icc: bytes) -> bool:
 
 def _jpeg(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=JPEG_QUALITY)
+    image.save(buffer, "JPEG", quality=JPEG_QUALITY, **NO_METADATA)
     return buffer.getvalue()

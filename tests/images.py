@@ -29,6 +29,69 @@ def phone_jpeg(size=(80, 60)) -> bytes:
     return image_bytes("JPEG", size=size, exif=exif.tobytes())
 
 
+def photo_with_metadata(fmt: str, icc: bytes, size=(80, 60), color=(200, 30, 30)) -> bytes:
+    """A photo in `fmt` (JPEG, PNG, WEBP or HEIF) carrying every kind of metadata the
+    format holds: EXIF (orientation 6, GPS, maker), XMP and the colour profile `icc`;
+    a JPEG also a comment, a PNG also tEXt, zTXt and iTXt chunks. Every text in it
+    contains "SECRET"."""
+    from PIL.PngImagePlugin import PngInfo
+
+    exif = Image.Exif()
+    exif[ORIENTATION] = 6
+    exif[0x010F] = "SECRET-maker"  # Make
+    exif.get_ifd(GPS_IFD).update({1: "N", 2: (35.0, 41.0, 22.0)})
+    metadata = {
+        "exif": exif.tobytes(),
+        "xmp": b'<x:xmpmeta xmlns:x="adobe:ns:meta/">SECRET-xmp</x:xmpmeta>',
+        "icc_profile": icc,
+    }
+    if fmt == "JPEG":
+        metadata["comment"] = b"SECRET-comment"
+    if fmt == "PNG":
+        chunks = PngInfo()
+        chunks.add_text("comment", "SECRET-text")  # tEXt, read back as im.info["comment"]
+        chunks.add_text("Description", "SECRET-ztxt", zip=True)  # zTXt
+        chunks.add_itxt("Title", "SECRET-itxt", lang="en")  # iTXt
+        chunks.add_itxt("XML:com.adobe.xmp", metadata.pop("xmp").decode())  # iTXt XMP
+        metadata["pnginfo"] = chunks
+    if fmt == "HEIF":
+        import pillow_heif
+
+        pillow_heif.register_heif_opener()  # so that Pillow can write HEIF
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, fmt, **metadata)
+    return buffer.getvalue()
+
+
+JPEG_MARKERS = {0xD8: "SOI", 0xD9: "EOI", 0xDA: "SOS", 0xDB: "DQT", 0xC4: "DHT",
+                0xDD: "DRI", 0xFE: "COM", 0xC0: "SOF0", 0xC1: "SOF1", 0xC2: "SOF2",
+                **{0xE0 + n: f"APP{n}" for n in range(16)}}  # fmt: skip
+ESCAPED_OR_RESTART = {0x00, *range(0xD0, 0xD8)}
+
+
+def jpeg_segments(data: bytes) -> list[tuple[str, bytes]]:
+    """Every marker of a JPEG file, in order, with its segment's payload (empty for
+    SOI and EOI). The entropy-coded data after an SOS is skipped up to the next
+    marker (0xFF00 is an escaped byte, RST0-7 sit inside the data). Raises
+    AssertionError where a marker should be and is not, e.g. bytes after EOI."""
+    segments, at = [], 0
+    while at < len(data):
+        assert data[at] == 0xFF, f"no marker at byte {at}"
+        marker = data[at + 1]
+        name = JPEG_MARKERS.get(marker, f"0x{marker:02X}")
+        if marker in (0xD8, 0xD9):
+            segments.append((name, b""))
+            at += 2
+            continue
+        length = int.from_bytes(data[at + 2 : at + 4], "big")
+        segments.append((name, data[at + 4 : at + 2 + length]))
+        at += 2 + length
+        if marker == 0xDA:
+            while not (data[at] == 0xFF and data[at + 1] not in ESCAPED_OR_RESTART):
+                at += 1
+    return segments
+
+
 def upload(
     content: bytes, name="photo.jpg", content_type="image/jpeg"
 ) -> SimpleUploadedFile:
@@ -52,6 +115,13 @@ def png_header_only(width: int, height: int) -> bytes:
         + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
         + chunk(b"IEND", b"")
     )
+
+
+def srgb_icc() -> bytes:
+    """The sRGB profile most phones embed (Pillow's own): it needs no conversion."""
+    from PIL import ImageCms
+
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
 
 
 def swapped_primaries_icc() -> bytes:

@@ -1,13 +1,24 @@
 import io
 
 import pytest
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from PIL import Image
 
 from diary.models import Entry, Photo
 from diary.photos import PhotoError, prepare_photo
+from tests.diary.test_entry_form import day_url, form_data
 from tests.factories import record
-from tests.images import image_bytes, phone_jpeg, png_header_only, upload
+from tests.images import (
+    image_bytes,
+    jpeg_segments,
+    phone_jpeg,
+    photo_with_metadata,
+    png_header_only,
+    srgb_icc,
+    swapped_primaries_icc,
+    upload,
+)
 
 
 def test_a_phone_photo_comes_out_upright_without_any_metadata():
@@ -140,3 +151,38 @@ def test_unknown_photo_keys_and_wrong_methods_are_refused(client, treatment):
     assert client.post(reverse("diary:photo", args=[key])).status_code == 405
     unknown = "00000000-0000-4000-8000-000000000000"
     assert client.get(reverse("diary:photo", args=[unknown])).status_code == 404
+
+
+# What Pillow writes for an RGB image and nothing else: no APP1 (EXIF, XMP), no APP2
+# (ICC profile), no COM.
+CLEAN_JPEG = ["SOI", "APP0", "DQT", "DQT", "SOF0", "DHT", "DHT", "DHT", "DHT", "SOS", "EOI"]
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP", "HEIF"])
+@pytest.mark.parametrize(
+    ("icc", "colour"),
+    [(srgb_icc, "red"), (swapped_primaries_icc, "blue")],
+    ids=["srgb-profile-kept-as-is", "other-profile-converted"],
+)
+def test_no_metadata_reaches_any_of_the_three_stored_sizes(
+    client, treatment, media, fmt, icc, colour
+):
+    client.force_login(treatment.patient)
+    photo = upload(photo_with_metadata(fmt, icc()), name=f"aiko.{fmt.lower()}")
+    response = client.post(day_url(treatment, 2), form_data(photos=[photo]))
+    assert response.status_code == 302
+    stored = Photo.objects.get()
+    for name in stored.file_names:
+        data = default_storage.open(name).read()
+        segments = jpeg_segments(data)
+        assert [marker for marker, _payload in segments] == CLEAN_JPEG, name
+        assert segments[1][1][:5] == b"JFIF\x00"  # APP0 is the JFIF header, nothing else
+        assert b"SECRET" not in data and b"swapped" not in data
+        image = Image.open(io.BytesIO(data))
+        assert image.info == {
+            "jfif": 257, "jfif_version": (1, 1), "jfif_unit": 0, "jfif_density": (1, 1)
+        }  # fmt: skip
+        assert image.height > image.width  # orientation 6 applied
+        red, _green, blue = image.getpixel((image.width // 2, image.height // 2))
+        # (200, 30, 30) means red in sRGB and blue through the swapped primaries.
+        assert (red > 150 and blue < 80) if colour == "red" else (blue > 150 and red < 80)
