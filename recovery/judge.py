@@ -745,15 +745,18 @@ _CALL_SOONER_OTHERWISE = _(
 
 
 def next_step(
-    flag: Flag,
     *,
+    level: Level | str,
+    symptom: str,
+    emergency: bool = False,
     review_within_hours: int,
     clinic_phone: str,
     emergency_number: str,
     out_of_hours_phone: str = "",
     translate: Translate = untranslated,
 ) -> str:
-    """Return what the patient should do about `flag`, to follow its message.
+    """Return what the patient should do about a flag, to follow its message; the
+    flag's `level` (a Level or its value, as stored), `symptom` and `emergency`.
 
     Emergency: call `emergency_number` now, then the clinic. Urgent: contact the
     clinic now, and who to call when it is closed (`out_of_hours_phone`, or else an
@@ -761,7 +764,7 @@ def next_step(
     wait. An empty `clinic_phone` leaves the number out.
     """
     t = translate
-    if flag.emergency:
+    if emergency:
         if clinic_phone:
             return t(_("Call {number} now, then tell your clinic: {phone}.")).format(
                 number=emergency_number, phone=clinic_phone
@@ -769,7 +772,7 @@ def next_step(
         return t(_("Call {number} now, then tell your clinic.")).format(
             number=emergency_number
         )
-    if flag.level is Level.URGENT:
+    if Level(level) is Level.URGENT:
         if clinic_phone:
             now = t(_("Contact your clinic now: {phone}.")).format(phone=clinic_phone)
         else:
@@ -796,7 +799,7 @@ def next_step(
         within = t(_("Your clinic will look at this within {hours} hours.")).format(
             hours=review_within_hours
         )
-    sooner = _CALL_SOONER.get(flag.symptom, _CALL_SOONER_OTHERWISE)
+    sooner = _CALL_SOONER.get(symptom, _CALL_SOONER_OTHERWISE)
     return f"{within} {t(sooner)}"
 
 

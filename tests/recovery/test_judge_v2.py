@@ -370,7 +370,9 @@ def test_what_is_usual_and_needs_no_box(day, usual):
 def test_the_next_step_depends_on_the_level_and_the_clinic(flag, hours, out_of_hours, text):
     assert (
         next_step(
-            flag,
+            level=flag.level,
+            symptom=flag.symptom,
+            emergency=flag.emergency,
             review_within_hours=hours,
             clinic_phone="03-1111-2222",
             emergency_number="119",
@@ -387,3 +389,17 @@ def test_every_shipped_course_loads_under_its_display_name():
             assert (course.procedure, course.version) == (SHIPPED_NAMES[slug], version)
     assert shipped_course("velvet-skin", 1).worsening is not None
     assert shipped_course("dermapen", 2).pain_alarm is not None
+
+
+def test_the_next_step_takes_the_level_as_stored():
+    text = next_step(
+        level="review",
+        symptom="bleeding",
+        review_within_hours=24,
+        clinic_phone="",
+        emergency_number="119",
+    )
+    assert text == (
+        "Your clinic will look at this within a day. Call them sooner if the bleeding "
+        "will not stop."
+    )
