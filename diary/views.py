@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db.models import Count, Max
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from clinic.audit import audit_record, client_address
 from clinic.models import AuditEntry, Treatment
 from diary.charts import symptom_chart_svg
 from diary.comparison import photo_comparison
+from diary.exports import patient_data_export
 from diary.forms import DowntimeReportForm, EntryForm
 from diary.models import DowntimeReport, Entry, Flag, Photo
 from diary.services import EntryValues, entry_record, photo_delete
@@ -223,6 +224,7 @@ def chart(request, pk: int, symptom: str):
     treatment = _treatment(visible_treatments(request), pk)
     if symptom not in SYMPTOMS_BY_CODE:
         raise Http404("No such symptom.")
+    _audit_staff_view(request, treatment, AuditEntry.Action.VIEW_DIARY, f"chart {symptom}")
     stamp = treatment.entries.aggregate(n=Count("id"), last=Max("recorded_at"))
     last = stamp["last"].timestamp() if stamp["last"] else 0
     key = f"chart:{treatment.pk}:{symptom}:{stamp['n']}:{last}:{request.LANGUAGE_CODE}"
@@ -271,9 +273,8 @@ def photo(request, key, size: str):
         ),
         key=key,
     )
-    if size != "thumbnail":  # thumbnails appear only inside pages that are audited
-        _audit_staff_view(request, photo.entry.treatment, AuditEntry.Action.VIEW_PHOTO,
-                          f"photo {photo.key} ({size})")  # fmt: skip
+    _audit_staff_view(request, photo.entry.treatment, AuditEntry.Action.VIEW_PHOTO,
+                      f"photo {photo.key} ({size})")  # fmt: skip
     return photo_response({"full": photo.image, "screen": photo.screen,
                            "thumbnail": photo.thumbnail}[size].name)  # fmt: skip
 
@@ -311,3 +312,24 @@ def compare(request, pk: int):
 def _day_param(request, name: str) -> int | None:
     value = request.GET.get(name, "")
     return int(value) if value.isdigit() else None
+
+
+@login_required
+@require_GET
+def data_export(request):
+    """The patient's own copy of everything the diary holds about them, as a ZIP.
+
+    Staff get a 404: their access to a patient's data is through the clinic's pages,
+    which are audited. Not cached anywhere on the way (`no-store`)."""
+    if is_clinic_staff(request):
+        raise Http404("Patients download their own data.")
+    now = timezone.now()
+    response = FileResponse(
+        patient_data_export(user=request.user, now=now),
+        as_attachment=True,
+        filename=f"downtime-diary-{now:%Y-%m-%d}.zip",
+        content_type="application/zip",
+    )
+    response["Cache-Control"] = "no-store, private"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

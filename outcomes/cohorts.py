@@ -8,7 +8,6 @@ of each combination of values on each day (quantiles come from those counts, sin
 quantile functions are not portable SQL between SQLite and PostgreSQL).
 """
 
-import csv
 import hashlib
 import hmac
 import statistics
@@ -21,6 +20,7 @@ from django.conf import settings
 from django.db.models import Case, Count, F, Q, When
 from django.utils.translation import gettext as _
 
+from clinic.exports import SafeWriter
 from diary.models import Entry
 from outcomes.charts import resolution_chart, spread_chart
 from recovery.course import Course
@@ -289,7 +289,7 @@ def comparison_csv(comparison: dict, out) -> None:
     for code, test in comparison["tests"].items():
         rows.append([f"{code} log-rank chi-square", _csv_value(test.chi_square)])
         rows.append([f"{code} log-rank p", _csv_value(test.p_value)])
-    csv.writer(out).writerows(rows)
+    SafeWriter(out).writerows(rows)
 
 
 def _csv_value(value) -> str:
@@ -310,7 +310,7 @@ EXPORT_COLUMNS = {
 def cohort_csv(treatments, out) -> None:
     """Write the cohort's entries as CSV to `out`: a pseudonymous treatment id and the
     scores, never names or free text (notes are left out on purpose)."""
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     writer.writerow(EXPORT_COLUMNS)
     rows = Entry.objects.filter(treatment__in=treatments).order_by("treatment", "day")
     for row in rows.values_list(*EXPORT_COLUMNS.values()).iterator(chunk_size=5000):

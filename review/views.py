@@ -142,7 +142,9 @@ def case_action(request, pk: int, action: str):
     case = _case_header(request, pk)
     form_class, service = ACTIONS[action]
     form = form_class(request.POST) if form_class else None
-    if form is not None and not form.is_valid():
+    if form is not None and not form.is_valid():  # the page shows the diary again
+        audit_record(treatment=case, actor=request.user, action=AuditEntry.Action.VIEW_CASE,
+                     target=f"case {case.pk}", address=client_address(request))  # fmt: skip
         return _case_page(request, case, **{f"{action}_form": form})
     fields = form.cleaned_data if form is not None else {}
     try:
