@@ -189,6 +189,10 @@ STORAGES = {
     },
 }
 PHOTO_MAX_BYTES = 25 * 1024 * 1024
+PHOTO_MAX_REQUEST_BYTES = int(env("PHOTO_MAX_REQUEST_BYTES", str(60 * 1024 * 1024)))
+# A patient saves at most this many entries in this many seconds (see diary.views).
+ENTRY_SAVES_PER_WINDOW = int(env("ENTRY_SAVES_PER_WINDOW", "20"))
+ENTRY_SAVE_WINDOW = 600
 # Files above this size are received into a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_HANDLERS = [

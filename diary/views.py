@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -15,6 +16,7 @@ from clinic.access import (
 )
 from clinic.audit import audit_record, client_address
 from clinic.models import AuditEntry, Treatment
+from clinic.throttle import within_budget
 from diary.charts import symptom_chart_svg
 from diary.comparison import photo_comparison
 from diary.exports import patient_data_export
@@ -78,19 +80,34 @@ def _day_page(request, treatment: Treatment, day: int):
     """Today (or a missed day): what is usual, the aftercare now, the entry and its form."""
     entry = treatment.entries.with_details().filter(day=day).first()
     form = EntryForm(initial=_initial(entry))
+    status = 200
     if request.method == "POST":
         files = request.FILES  # parsing the upload notes any photo that was too large
         form = EntryForm(
             request.POST, files, too_large=getattr(request, "photos_too_large", [])
         )
-        if form.is_valid():
+        if not _save_allowed(request):
+            form.add_error(None, _("You have saved many times in the last few minutes. "
+                                   "Nothing was saved: please wait a few minutes and "
+                                   "save again."))  # fmt: skip
+            status = 429
+        elif form.is_valid():
             _record(treatment, day, form)
             messages.success(request, _("Saved. Thank you!"))
             for warning in form.quality_warnings():
                 messages.warning(request, warning)
             return redirect(request.path)
     context = _day_context(treatment, day, now=timezone.now())
-    return render(request, "diary/entry_day.html", context | {"entry": entry, "form": form})
+    return render(request, "diary/entry_day.html", context | {"entry": entry, "form": form},
+                  status=status)  # fmt: skip
+
+
+def _save_allowed(request) -> bool:
+    """A patient saves at most ENTRY_SAVES_PER_WINDOW times in ENTRY_SAVE_WINDOW
+    seconds: enough for every correction, not for a script filling the disk."""
+    return within_budget(f"entry-save:{request.user.pk}",
+                         limit=settings.ENTRY_SAVES_PER_WINDOW,
+                         window_seconds=settings.ENTRY_SAVE_WINDOW)  # fmt: skip
 
 
 def _day_context(treatment: Treatment, day: int, *, now) -> dict:

@@ -184,3 +184,19 @@ def test_photos_are_saved_with_the_entry(client, treatment, media):
     assert (media / photo.image.name).exists()
     assert (media / photo.thumbnail.name).exists()
     assert Photo.objects.filter(entry__treatment=treatment).count() == 1
+
+
+def test_saves_per_patient_are_rate_limited_and_the_answers_are_kept(
+    client, treatment, settings
+):
+    settings.ENTRY_SAVES_PER_WINDOW = 2
+    client.force_login(treatment.patient)
+    url = day_url(treatment, 1)
+    answers = form_data(note="third try")
+    assert client.post(url, answers).status_code == 302
+    assert client.post(url, answers).status_code == 302
+    response = client.post(url, answers)
+    assert response.status_code == 429
+    assert "Nothing was saved" in response.text
+    assert "third try</textarea>" in response.text
+    assert Entry.objects.get().note == "third try"  # from the first two saves
