@@ -282,6 +282,7 @@ class AuditEntry(models.Model):
         VIEW_PHOTO = "view_photo", _("Viewed a photo")
         EXPORT = "export", _("Exported data")
         REVIEW = "review", _("Review action")
+        ERASE = "erase", _("Deleted diary data on request")
 
     clinic = models.ForeignKey(
         Clinic, on_delete=models.PROTECT, related_name="audit_entries"
