@@ -2,11 +2,16 @@ import json
 
 from django import forms
 from django.contrib import admin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from clinic.access import clinics_of
 from clinic.models import Clinic, CourseVersion, Procedure, StaffMember, Treatment
-from clinic.services import clinic_courses_install, course_version_create
+from clinic.services import (
+    clinic_courses_install,
+    course_version_create,
+    treatment_delete,
+)
 from recovery.course import CourseError, course_from_dict
 
 
@@ -167,3 +172,22 @@ class TreatmentAdmin(ClinicFencedAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    # Deleting through the service also deletes the photo files after the commit;
+    # the rows' cascade alone would leave them on disk.
+    def delete_model(self, request, obj):
+        treatment_delete(treatment=obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for treatment in queryset:
+                treatment_delete(treatment=treatment)
+
+    def get_deleted_objects(self, objs, request):
+        """What deleting lists and whether it is allowed: a whole diary goes with its
+        treatment, so the entries' read-only admin (no single day is deleted) does not
+        stand in the way; the treatment's own delete permission still does."""
+        deleted, counts, _perms_needed, protected = super().get_deleted_objects(
+            objs, request
+        )
+        return deleted, counts, set(), protected

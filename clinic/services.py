@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
+from django.core.files.storage import default_storage
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
@@ -27,39 +28,45 @@ from clinic.models import (
     StaffMember,
     Treatment,
 )
-from recovery.course import DERMAPEN_V1, VELVET_SKIN_V1, course_from_dict
+from recovery.course import SHIPPED_COURSES, SHIPPED_NAMES, course_from_dict
 
 
 class TreatmentError(ValueError):
     """The treatment cannot be created as asked; the message says why."""
 
 
-# The courses every new clinic starts from: slug -> (name, [(course, note)] in version
-# order). Each clinic gets its own copy, which only its managers edit.
-SHIPPED_COURSES = {
-    "velvet-skin": ("Velvet Skin", [
-        (VELVET_SKIN_V1,
-         gettext_noop("Dermapen at about 0.5 mm with a massage peel; from the clinic article.")),
-    ]),
-    "dermapen": ("Dermapen", [
-        (DERMAPEN_V1, gettext_noop("Microneedling alone; an editable starting course.")),
-    ]),
-}  # fmt: skip
+# What each shipped course version says of itself (CourseVersion.note).
+SHIPPED_NOTES = {
+    ("velvet-skin", 1): gettext_noop(
+        "Dermapen at about 0.5 mm with a massage peel; from the clinic article."
+    ),
+    ("dermapen", 1): gettext_noop("Microneedling alone; an editable starting course."),
+}
+VERSION_2_NOTE = gettext_noop(
+    "Version 2 of the shipped course: one grade of headroom in the bands, the rebound "
+    "rule and the pain alarm, bleeding expected through day 1, revised warning signs."
+)
 JOIN_SALT = "clinic.treatment-join"
 JOIN_MAX_AGE = 30 * 24 * 3600  # a month to accept a treatment into one's diary
 
 
 def clinic_courses_install(*, clinic: Clinic) -> None:
-    """Copy the shipped course templates into `clinic` (those it does not have yet)."""
+    """Copy the shipped course templates, every version, into `clinic` (those it does
+    not have yet): the latest is in force for its new treatments."""
     with transaction.atomic():
         have = set(clinic.procedures.values_list("slug", flat=True))
-        for slug, (name, versions) in SHIPPED_COURSES.items():
+        for slug, versions in SHIPPED_COURSES.items():
             if slug in have:
                 continue
-            procedure = Procedure.objects.create(clinic=clinic, name=name, slug=slug)
-            for number, (definition, note) in enumerate(versions, start=1):
+            procedure = Procedure.objects.create(
+                clinic=clinic, name=SHIPPED_NAMES[slug], slug=slug
+            )
+            for number, definition in sorted(versions.items()):
                 CourseVersion.objects.create(
-                    procedure=procedure, version=number, definition=definition, note=note
+                    procedure=procedure,
+                    version=number,
+                    definition=definition,
+                    note=SHIPPED_NOTES.get((slug, number), VERSION_2_NOTE),
                 )
 
 
@@ -262,3 +269,22 @@ def course_version_create(
             created_by=created_by,
             note=note,
         )
+
+
+def treatment_delete(*, treatment: Treatment) -> None:
+    """Delete the treatment with all that hangs on it (entries, flags, photos, cases,
+    day-14 answers) and, once that has committed, its photo files, which the rows'
+    cascade would leave on disk. The diary is above this app, so the files are found
+    through the reverse relations rather than its Photo model."""
+    with transaction.atomic():
+        rows = treatment.entries.values_list(
+            "photos__image", "photos__screen", "photos__thumbnail"
+        )
+        names = [name for row in rows for name in row if name]
+        treatment.delete()
+        transaction.on_commit(partial(_files_delete, names))
+
+
+def _files_delete(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
