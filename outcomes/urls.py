@@ -11,4 +11,5 @@ urlpatterns = [
         views.outcomes_summary_export,
         name="outcomes_summary_export",
     ),
+    path("patients/<int:pk>/erase/", views.patient_erase, name="patient_erase"),
 ]

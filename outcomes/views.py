@@ -1,11 +1,18 @@
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
-from django.utils import timezone
-from django.views.decorators.http import require_GET
+from contextlib import suppress
 
-from clinic.access import managed_clinics, staff_required
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from clinic.access import managed_clinics, manager_required, staff_required
 from clinic.audit import client_address
-from clinic.models import AuditEntry, Treatment
+from clinic.models import AuditEntry, ClinicPatient, Treatment
+from diary.erasure import AlreadyErased, erasure_preview, patient_data_erase
 from outcomes.cohorts import cohort_csv, cohorts_compare, comparison_csv
 from outcomes.forms import COHORT_PREFIXES, CohortForm, cohort_choices
 from recovery.scales import SYMPTOMS
@@ -98,3 +105,51 @@ def outcomes_export(request):
     cohort_csv(form.treatments(Treatment.objects.filter(clinic__in=clinics)), response)
     _export_audit(request, clinics, f"outcomes export, cohort {prefix}")
     return response
+
+
+class ErasureConfirmForm(forms.Form):
+    """The manager types the patient's name: a deliberate act, never a stray click."""
+
+    confirm_name = forms.CharField(
+        label=gettext_lazy("Type the patient's name to confirm"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, name: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.name = name
+
+    def clean_confirm_name(self) -> str:
+        typed = self.cleaned_data["confirm_name"]
+        if " ".join(typed.split()).casefold() != " ".join(self.name.split()).casefold():
+            raise forms.ValidationError(_("This is not the patient's name as recorded."))
+        return typed
+
+
+@manager_required
+@require_http_methods(["GET", "POST"])
+def patient_erase(request, pk: int):
+    """A manager deletes a patient's diary data at their clinic, on the patient's
+    request: GET explains what goes and what stays, POST (with the typed name) erases.
+    Another clinic's patient, or a clinician, gets a 404."""
+    record = get_object_or_404(
+        ClinicPatient.objects.filter(clinic__in=managed_clinics(request)).select_related(
+            "clinic"
+        ),
+        pk=pk,
+    )
+    form = ErasureConfirmForm(request.POST or None, name=record.name)
+    if request.method == "POST" and record.erased_at is None and form.is_valid():
+        # Another manager a moment quicker: done already, as the page then says.
+        with suppress(AlreadyErased):
+            patient_data_erase(
+                clinic_patient=record, actor=request.user, address=client_address(request)
+            )
+        messages.success(request, _("The patient's diary data have been deleted."))
+        return redirect("outcomes:patient_erase", pk=record.pk)
+    treatments = record.treatments.select_related("procedure").order_by("-performed_at")
+    return render(request, "outcomes/patient_erase.html", {
+        "record": record, "form": form, "treatments": treatments,
+        "preview": erasure_preview(clinic_patient=record),
+    })  # fmt: skip
