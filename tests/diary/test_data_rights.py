@@ -16,6 +16,7 @@ from diary.models import DowntimeReport, Entry, Photo
 from diary.photos import prepare_photo
 from review.models import ReviewCase
 from review.services import case_resolve
+from tests.conftest import login
 from tests.factories import ClinicFactory, TreatmentFactory, clinic_record, record
 from tests.images import image_bytes, upload
 
@@ -28,7 +29,7 @@ def photo(color=(220, 150, 140)):
 
 
 def download(client, user) -> zipfile.ZipFile:
-    client.force_login(user)
+    login(client, user)
     response = client.get(EXPORT_URL)
     assert response.status_code == 200
     return zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
@@ -137,7 +138,7 @@ def test_the_archive_leaves_out_other_patients_and_pending_treatments(
 
 def test_the_download_is_an_attachment_never_cached(client, diary):
     audited = AuditEntry.objects.count()  # the clinic's review of the flag
-    client.force_login(diary.patient)
+    login(client, diary.patient)
     response = client.get(EXPORT_URL)
     assert response["Cache-Control"] == "no-store, private"
     assert response["Content-Type"] == "application/zip"
@@ -159,7 +160,7 @@ def test_a_patient_without_treatments_gets_their_account_details(client, db):
 
 
 def test_staff_get_a_404_and_anonymous_users_are_sent_to_log_in(client, diary, clinician):
-    client.force_login(clinician)
+    login(client, clinician)
     assert client.get(EXPORT_URL).status_code == 404
     client.logout()
     response = client.get(EXPORT_URL)
@@ -168,12 +169,12 @@ def test_staff_get_a_404_and_anonymous_users_are_sent_to_log_in(client, diary, c
 
 
 def test_the_download_takes_get_only(client, diary):
-    client.force_login(diary.patient)
+    login(client, diary.patient)
     assert client.post(EXPORT_URL).status_code == 405
 
 
 def test_the_treatment_list_links_to_the_download(client, diary):
-    client.force_login(diary.patient)
+    login(client, diary.patient)
     response = client.get(reverse("diary:treatment_list"))
     assert f'href="{EXPORT_URL}"' in response.text
     assert "Download my data" in response.text
@@ -190,7 +191,7 @@ def test_deleting_a_treatment_in_the_admin_deletes_its_photo_files(
     record(theirs, 0, photos=[photo()])
     kept = Photo.objects.get(entry__treatment=theirs).file_names
     gone = [n for p in Photo.objects.filter(entry__treatment=diary) for n in p.file_names]
-    client.force_login(admin_user())
+    login(client, admin_user())
     url = reverse("admin:clinic_treatment_delete", args=[diary.pk])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"post": "yes"})
@@ -206,7 +207,7 @@ def test_deleting_treatments_from_the_admin_list_deletes_their_files(
 ):
     theirs = other_patient.treatments.get()
     record(theirs, 0, photos=[photo()])
-    client.force_login(admin_user())
+    login(client, admin_user())
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("admin:clinic_treatment_changelist"),

@@ -12,6 +12,7 @@ from diary.models import DiarySummary, DowntimeReport, Entry, Flag, Photo
 from diary.photos import prepare_photo
 from review.models import CaseEvent, ReviewCase
 from review.services import case_note, case_resolve
+from tests.conftest import login
 from tests.factories import ClinicFactory, StaffFactory, TreatmentFactory, record
 from tests.images import image_bytes, upload
 
@@ -72,7 +73,7 @@ def snapshot(record_id: int) -> tuple:
 
 def test_the_confirm_page_says_what_goes_and_what_stays(client, diary, manager):
     record = diary[0].clinic_patient
-    client.force_login(manager)
+    login(client, manager)
     response = client.get(erase_url(record))
     assert response.status_code == 200
     assert "<strong>Aiko Tanaka</strong>" in response.text
@@ -94,7 +95,7 @@ def test_a_manager_erases_the_diary_data_of_their_clinics_treatments_only(
     kept = Photo.objects.get(entry__treatment=elsewhere).file_names
     audit_before = list(AuditEntry.objects.values_list("pk", flat=True))
     case = ReviewCase.objects.get(treatment=treatment)
-    client.force_login(manager)
+    login(client, manager)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(erase_url(record), {"confirm_name": " aiko  TANAKA "})
     assert response.status_code == 302
@@ -143,7 +144,7 @@ def test_a_manager_erases_the_diary_data_of_their_clinics_treatments_only(
     )  # fmt: skip
     assert erase.get_action_display() == "Deleted diary data on request"
     # The patient's diary now holds the other clinic's treatment only.
-    client.force_login(treatment.patient)
+    login(client, treatment.patient)
     assert client.get(reverse("diary:today")).context["treatment"] == elsewhere
     assert client.get(reverse("diary:history", args=[treatment.pk])).status_code == 404
 
@@ -154,7 +155,7 @@ def test_an_erased_treatment_can_never_be_accepted_again(client, diary, manager)
     patient_data_erase(clinic_patient=treatment.clinic_patient, actor=manager, address=None)
     with pytest.raises(Treatment.DoesNotExist):
         treatment_for_join(token=link.split("/")[-2], user=treatment.patient)
-    client.force_login(treatment.patient)
+    login(client, treatment.patient)
     assert client.get(link).status_code == 404
     assert client.post(link).status_code == 404
     treatment.refresh_from_db()
@@ -167,7 +168,7 @@ def test_an_erased_treatment_can_never_be_accepted_again(client, diary, manager)
 def test_a_wrong_name_erases_nothing(client, diary, manager):
     record = diary[0].clinic_patient
     before = snapshot(record.pk)
-    client.force_login(manager)
+    login(client, manager)
     response = client.post(erase_url(record), {"confirm_name": "Aiko"})
     assert response.status_code == 200
     assert response.context["form"].errors == {
@@ -179,7 +180,7 @@ def test_a_wrong_name_erases_nothing(client, diary, manager):
 
 def test_erasing_twice_erases_once(client, diary, manager):
     record = diary[0].clinic_patient
-    client.force_login(manager)
+    login(client, manager)
     client.post(erase_url(record), {"confirm_name": "Aiko Tanaka"})
     record.refresh_from_db()
     response = client.post(erase_url(record), {"confirm_name": record.name})
@@ -197,7 +198,7 @@ def test_only_a_manager_of_the_patients_clinic_may_erase(
     other_manager = StaffFactory(clinic=elsewhere.clinic, role="manager").user
     before = snapshot(record.pk)
     for user in (clinician, other_manager, diary[0].patient):
-        client.force_login(user)
+        login(client, user)
         assert client.get(erase_url(record)).status_code == 404
         response = client.post(erase_url(record), {"confirm_name": "Aiko Tanaka"})
         assert response.status_code == 404
@@ -211,7 +212,7 @@ def test_only_a_manager_of_the_patients_clinic_may_erase(
 def test_a_bad_id_and_a_wrong_method_change_nothing(client, diary, manager):
     record = diary[0].clinic_patient
     before = snapshot(record.pk)
-    client.force_login(manager)
+    login(client, manager)
     assert client.get(reverse("outcomes:patient_erase", args=[99999])).status_code == 404
     assert client.put(erase_url(record)).status_code == 405
     assert client.delete(erase_url(record)).status_code == 405
@@ -223,9 +224,9 @@ def test_the_treatment_page_offers_erasure_to_managers_only(
 ):
     treatment = diary[0]
     page = reverse("clinic:treatment_detail", args=[treatment.pk])
-    client.force_login(manager)
+    login(client, manager)
     assert erase_url(treatment.clinic_patient) in client.get(page).text
-    client.force_login(clinician)
+    login(client, clinician)
     assert erase_url(treatment.clinic_patient) not in client.get(page).text
 
 
@@ -235,7 +236,7 @@ def test_staff_pages_still_open_on_an_erased_patient(client, treatment, manager)
     record(treatment, 1, warning_signs=["fever"])
     case = ReviewCase.objects.get(treatment=treatment)
     patient_data_erase(clinic_patient=treatment.clinic_patient, actor=manager, address=None)
-    client.force_login(manager)
+    login(client, manager)
     for url in (
         reverse("clinic:treatment_detail", args=[treatment.pk]),
         reverse("review:case_detail", args=[case.pk]),
