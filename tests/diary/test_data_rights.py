@@ -12,6 +12,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from clinic.models import AuditEntry, ClinicPatient, Treatment
+from diary.exports import patient_data_export
 from diary.models import DowntimeReport, Entry, Photo
 from diary.photos import prepare_photo
 from review.models import ReviewCase
@@ -219,3 +220,14 @@ def test_deleting_treatments_from_the_admin_list_deletes_their_files(
     assert list(media.rglob("*.jpg")) == []
     # The clinics' records of the patients stay (they are the clinic's, not the diary's).
     assert ClinicPatient.objects.filter(pk=clinic_record(diary.clinic, diary.patient).pk)
+
+
+def test_the_archive_reads_the_diary_in_five_queries(diary, django_assert_num_queries):
+    second = TreatmentFactory(clinic=diary.clinic, patient=diary.patient)
+    record(second, 0, photos=[photo()])
+    # Treatments (with clinic, procedure, record, answers), entries, flags, photos,
+    # resolved cases: the same five for one treatment or many.
+    with django_assert_num_queries(5):
+        archive = patient_data_export(user=diary.patient, now=datetime.now(UTC))
+    with archive, zipfile.ZipFile(archive) as zipped:
+        assert len([n for n in zipped.namelist() if n.endswith(".jpg")]) == 4
