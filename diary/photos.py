@@ -8,11 +8,14 @@ no XMP, no colour profile, no comment, no text copied from the upload. Ghostscri
 other external converters are never reachable, because only the four decoders below
 are ever asked to open a file.
 
-The full-size image is decoded once; the screen size and the thumbnail are derived
-from it with `reducing_gap`, and the quality check and the redness index are measured
-on those small copies. Pillow releases the GIL while it transposes, resamples and
-encodes, so the full-size image is turned and encoded in a worker thread while the
-small copies are made: the patient waits for the longer of the two, not their sum.
+The full size is stored at most FULL_PIXELS on the long side, and a large JPEG is
+decoded at a reduced scale, so a 60 MP photo neither fills the worker's memory nor
+costs a full-size decode and encode. The full size is decoded once; the screen size
+and the thumbnail are derived from it, and the quality check and the redness index
+are measured on those small copies. Pillow releases the GIL while it transposes,
+resamples and encodes, so the full-size image is turned and encoded in a worker
+thread while the small copies are made: the patient waits for the longer of the two,
+not their sum.
 """
 
 import io
@@ -29,6 +32,11 @@ from PIL import Image, ImageCms, ImageFilter, ImageStat, UnidentifiedImageError
 pillow_heif.register_heif_opener()
 
 MAX_PIXELS = 60_000_000  # a 48 MP iPhone photo passes
+# Long side of the stored full size, at most: a 12 MP phone photo (4032 px) keeps its size.
+FULL_PIXELS = 4096
+# A larger JPEG is decoded at 1/2, 1/4 or 1/8 scale when that leaves at least this many
+# px on the long side: 48-50 MP phone photos (8000-8192 px) come out at 4000-4096 px.
+DRAFT_PIXELS = 3584
 SCREEN_PIXELS = 1600  # at most; see _box_reduce
 THUMBNAIL_PIXELS = 320
 JPEG_QUALITY = 90
@@ -103,24 +111,7 @@ def prepare_photo(upload) -> PreparedPhoto:
                 "This file is not a photo we can use: choose a JPEG, PNG, HEIC or WebP photo."
             )
         )
-    too_large = _("This photo has too many pixels (more than 60 megapixels).")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(upload, formats=[kind]) as original:
-                if original.width * original.height > MAX_PIXELS:
-                    raise PhotoError(too_large)
-                exif = original.getexif()
-                original.load()
-                decoded = _to_srgb(original)
-    except PhotoError:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise PhotoError(too_large) from error
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as error:
-        raise PhotoError(
-            _("This photo could not be read: it may be damaged or incomplete.")
-        ) from error
+    decoded, exif = _decode(upload, kind)
     turn = UPRIGHT.get(exif.get(ORIENTATION, 1))
     full = _FULL_SIZE_ENCODER.submit(_upright_jpeg, decoded, turn)
     screen = _upright(_box_reduce(decoded, SCREEN_PIXELS), turn)
@@ -135,6 +126,57 @@ def prepare_photo(upload) -> PreparedPhoto:
     return PreparedPhoto(
         image=image, width=width, height=height, taken_at=_taken_at(exif), **small
     )
+
+
+def _decode(upload, kind: str) -> tuple[Image.Image, Image.Exif]:
+    """Return the photo in sRGB, at most FULL_PIXELS on the long side, not yet turned
+    upright, and its EXIF; raise PhotoError when it has too many pixels or cannot be
+    decoded."""
+    too_large = _("This photo has too many pixels (more than 60 megapixels).")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload, formats=[kind]) as original:
+                if original.width * original.height > MAX_PIXELS:
+                    raise PhotoError(too_large)
+                exif = original.getexif()
+                icc = original.info.get("icc_profile")
+                if kind == "JPEG" and max(original.size) > FULL_PIXELS:
+                    _draft(original, DRAFT_PIXELS)
+                original.load()
+                image = _flatten(original)
+    except PhotoError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise PhotoError(too_large) from error
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as error:
+        raise PhotoError(
+            _("This photo could not be read: it may be damaged or incomplete.")
+        ) from error
+    del original  # so each copy below is freed as soon as the next one is made
+    if max(image.size) > FULL_PIXELS:
+        # Memory trick: the height, then the width, as two resizes. One resize holds
+        # the source, its half-done copy and the result at once: for a 60 MP JPEG
+        # that made `jpeg_60mp_peak_mb` in bench/photos.py 213, this way 166.
+        width, height = _fitted_size(image.size, FULL_PIXELS)
+        image = image.resize((image.width, height), Image.Resampling.BICUBIC)
+        image = image.resize((width, height), Image.Resampling.BICUBIC)
+    return _to_srgb(image, icc), exif
+
+
+def _draft(jpeg: Image.Image, at_least: int) -> None:
+    """Have the JPEG decoder scale by 1/2, 1/4 or 1/8 while decoding: the most that
+    leaves at least `at_least` px on the long side (Pillow's `draft` picks the scale).
+
+    Speed and memory trick: a 60 MP JPEG (8944 x 6708) is decoded as 15 MP, which
+    (with the two-pass resize in `_decode`) takes the peak memory of a process that
+    prepares it from 540 MB to 166 MB and its CPU time from about 650 ms to 420 ms
+    (`bench/photos.py`: `jpeg_60mp_peak_mb` and the 60 MP CPU times). Only for JPEG:
+    pillow-heif's `draft` would swap in an embedded thumbnail instead, whose content
+    need not be the photo's.
+    """
+    scale = at_least / max(jpeg.size)
+    jpeg.draft("RGB", (math.ceil(jpeg.width * scale), math.ceil(jpeg.height * scale)))
 
 
 def quality_issues(image: Image.Image) -> tuple[str, ...]:
@@ -191,11 +233,16 @@ def _box_reduce(image: Image.Image, longest: int) -> Image.Image:
 def _fit(image: Image.Image, longest: int) -> Image.Image:
     """Scale down to `longest` px on the long side: a box reduction by a whole factor
     first (cheap), then bilinear for the rest."""
-    scale = longest / max(image.size)
-    if scale >= 1:
+    if max(image.size) <= longest:
         return image
-    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    size = _fitted_size(image.size, longest)
     return image.resize(size, Image.Resampling.BILINEAR, reducing_gap=1.0)
+
+
+def _fitted_size(size: tuple[int, int], longest: int) -> tuple[int, int]:
+    """Return `size` scaled so that its long side is `longest` px."""
+    scale = longest / max(size)
+    return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
 
 
 def _taken_at(exif: Image.Exif) -> datetime | None:
@@ -206,15 +253,21 @@ def _taken_at(exif: Image.Exif) -> datetime | None:
         return None
 
 
-def _to_srgb(image: Image.Image) -> Image.Image:
-    icc = image.info.get("icc_profile")
+def _flatten(image: Image.Image) -> Image.Image:
+    """Return `image` in RGB, CMYK or L (the modes its colour profile can describe),
+    transparency laid on white."""
     if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
         rgba = image.convert("RGBA")
         flat = Image.new("RGB", rgba.size, "white")
         flat.paste(rgba, mask=rgba.getchannel("A"))
-        image = flat
-    elif image.mode not in ("RGB", "CMYK", "L"):
-        image = image.convert("RGB")
+        return flat
+    if image.mode not in ("RGB", "CMYK", "L"):
+        return image.convert("RGB")
+    return image
+
+
+def _to_srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
+    """Return `image` (from `_flatten`) in sRGB, read through its colour profile."""
     if icc and not _is_srgb(icc):
         try:
             source = ImageCms.ImageCmsProfile(io.BytesIO(icc))

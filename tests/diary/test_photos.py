@@ -7,6 +7,7 @@ from PIL import Image
 
 from diary.models import Entry, Photo
 from diary.photos import PhotoError, prepare_photo
+from tests.conftest import login
 from tests.diary.test_entry_form import day_url, form_data
 from tests.factories import record
 from tests.images import (
@@ -88,6 +89,53 @@ def test_a_48_megapixel_photo_passes_the_pixel_limit():
     assert MAX_PIXELS >= 8064 * 6048
 
 
+@pytest.mark.parametrize(
+    ("size", "decoded", "stored"),
+    [
+        ((4032, 30), None, (4032, 30)),  # a 12 MP photo's width: as it is
+        ((8064, 40), (4032, 20), (4032, 20)),  # 48 MP's: half scale, no resampling
+        ((8944, 60), (4472, 30), (4096, 27)),  # 60 MP's: half scale, then resampled
+        ((30000, 64), (3750, 8), (3750, 8)),  # a panorama: an eighth
+    ],
+    ids=["4032px", "8064px", "8944px", "30000px"],
+)
+def test_a_large_jpeg_is_decoded_at_a_reduced_scale_and_stored_at_most_4096_px(
+    monkeypatch, size, decoded, stored
+):
+    from PIL.JpegImagePlugin import JpegImageFile
+
+    drafted = []
+    real_draft = JpegImageFile.draft
+
+    def draft(image, mode, requested):
+        result = real_draft(image, mode, requested)
+        drafted.append(image.size)  # the size the decoder will produce
+        return result
+
+    monkeypatch.setattr(JpegImageFile, "draft", draft)
+    prepared = prepare_photo(upload(image_bytes("JPEG", size=size)))
+    assert drafted == ([decoded] if decoded else [])
+    assert (prepared.width, prepared.height) == stored
+    assert Image.open(io.BytesIO(prepared.image)).size == stored
+
+
+def test_a_large_png_is_stored_at_4096_px():
+    prepared = prepare_photo(upload(image_bytes("PNG", size=(5000, 20)), name="x.png"))
+    assert (prepared.width, prepared.height) == (4096, 16)
+    assert Image.open(io.BytesIO(prepared.image)).size == (4096, 16)
+
+
+def test_a_large_phone_photo_is_still_turned_upright_and_measured_as_before():
+    prepared = prepare_photo(upload(phone_jpeg(size=(8944, 60))))
+    assert (prepared.width, prepared.height) == (27, 4096)
+    assert Image.open(io.BytesIO(prepared.image)).size == (27, 4096)
+    assert Image.open(io.BytesIO(prepared.screen)).size == (9, 1366)
+    assert prepared.taken_at.isoformat() == "2026-11-22T09:15:00"
+    small = prepare_photo(upload(phone_jpeg(size=(800, 600))))
+    assert prepared.redness_index == small.redness_index == 26.0
+    assert prepared.quality_issues == small.quality_issues == ("blurred",)
+
+
 def test_the_photo_view_serves_the_owner_and_the_clinic_only(
     client, treatment, other_patient, clinician, other_clinician
 ):
@@ -106,13 +154,13 @@ def test_the_photo_view_serves_the_owner_and_the_clinic_only(
         (other_patient, 404),
         (other_clinician, 404),
     ]:
-        client.force_login(user)
+        login(client, user)
         for url in urls:
             response = client.get(url)
             assert response.status_code == status, (user, url)
             if status == 200:
                 assert response["Content-Type"] == "image/jpeg"
-                assert response["Cache-Control"] == "private, max-age=300"
+                assert response["Cache-Control"] == "no-store, private"
                 assert response["X-Content-Type-Options"] == "nosniff"
     client.logout()
     assert [client.get(url).status_code for url in urls] == [404, 404, 404]
