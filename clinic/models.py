@@ -15,6 +15,10 @@ def default_time_zone() -> str:
     return settings.CLINIC_DEFAULT_TIME_ZONE
 
 
+def default_emergency_number() -> str:
+    return settings.CLINIC_DEFAULT_EMERGENCY_NUMBER
+
+
 def validate_time_zone(value: str) -> None:
     if value not in available_timezones():
         raise ValidationError(
@@ -45,6 +49,29 @@ class Clinic(models.Model):
         max_length=40,
         blank=True,
         help_text=_("Shown to patients with urgent signs."),
+    )
+    emergency_number = models.CharField(
+        _("emergency number"),
+        max_length=20,
+        default=default_emergency_number,
+        help_text=_(
+            "Called for an emergency sign (119 in Japan, 112 in the EU, 911 in the US)."
+        ),
+    )
+    opening_hours = models.CharField(
+        _("opening hours"),
+        max_length=200,
+        blank=True,
+        help_text=_("As patients should read them, e.g. 'Mon-Sat 10:00-19:00'."),
+    )
+    out_of_hours_phone = models.CharField(
+        _("out-of-hours phone"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "Who patients with urgent signs call when the clinic is closed; without it "
+            "they are told to go to an emergency department."
+        ),
     )
 
     on_call_email = models.EmailField(

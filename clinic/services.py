@@ -28,39 +28,45 @@ from clinic.models import (
     StaffMember,
     Treatment,
 )
-from recovery.course import DERMAPEN_V1, VELVET_SKIN_V1, course_from_dict
+from recovery.course import SHIPPED_COURSES, SHIPPED_NAMES, course_from_dict
 
 
 class TreatmentError(ValueError):
     """The treatment cannot be created as asked; the message says why."""
 
 
-# The courses every new clinic starts from: slug -> (name, [(course, note)] in version
-# order). Each clinic gets its own copy, which only its managers edit.
-SHIPPED_COURSES = {
-    "velvet-skin": ("Velvet Skin", [
-        (VELVET_SKIN_V1,
-         gettext_noop("Dermapen at about 0.5 mm with a massage peel; from the clinic article.")),
-    ]),
-    "dermapen": ("Dermapen", [
-        (DERMAPEN_V1, gettext_noop("Microneedling alone; an editable starting course.")),
-    ]),
-}  # fmt: skip
+# What each shipped course version says of itself (CourseVersion.note).
+SHIPPED_NOTES = {
+    ("velvet-skin", 1): gettext_noop(
+        "Dermapen at about 0.5 mm with a massage peel; from the clinic article."
+    ),
+    ("dermapen", 1): gettext_noop("Microneedling alone; an editable starting course."),
+}
+VERSION_2_NOTE = gettext_noop(
+    "Version 2 of the shipped course: one grade of headroom in the bands, the rebound "
+    "rule and the pain alarm, bleeding expected through day 1, revised warning signs."
+)
 JOIN_SALT = "clinic.treatment-join"
 JOIN_MAX_AGE = 30 * 24 * 3600  # a month to accept a treatment into one's diary
 
 
 def clinic_courses_install(*, clinic: Clinic) -> None:
-    """Copy the shipped course templates into `clinic` (those it does not have yet)."""
+    """Copy the shipped course templates, every version, into `clinic` (those it does
+    not have yet): the latest is in force for its new treatments."""
     with transaction.atomic():
         have = set(clinic.procedures.values_list("slug", flat=True))
-        for slug, (name, versions) in SHIPPED_COURSES.items():
+        for slug, versions in SHIPPED_COURSES.items():
             if slug in have:
                 continue
-            procedure = Procedure.objects.create(clinic=clinic, name=name, slug=slug)
-            for number, (definition, note) in enumerate(versions, start=1):
+            procedure = Procedure.objects.create(
+                clinic=clinic, name=SHIPPED_NAMES[slug], slug=slug
+            )
+            for number, definition in sorted(versions.items()):
                 CourseVersion.objects.create(
-                    procedure=procedure, version=number, definition=definition, note=note
+                    procedure=procedure,
+                    version=number,
+                    definition=definition,
+                    note=SHIPPED_NOTES.get((slug, number), VERSION_2_NOTE),
                 )
 
 

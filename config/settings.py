@@ -143,6 +143,8 @@ USE_TZ = True
 # Stored times are UTC; pages show the clinic's zone (clinic.middleware).
 TIME_ZONE = "UTC"
 CLINIC_DEFAULT_TIME_ZONE = env("TIME_ZONE", "UTC")
+# The emergency number a new clinic starts with (119 in Japan, the first clinic's).
+CLINIC_DEFAULT_EMERGENCY_NUMBER = env("EMERGENCY_NUMBER", "119")
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -2,12 +2,20 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from clinic.models import CourseVersion, Level, Treatment
 from recovery.judge import Observation
-from recovery.scales import WARNING_SIGNS
+from recovery.scales import EMERGENCY_SIGNS, WARNING_SIGNS
 from review.models import ReviewCase
+
+
+def localized(translations: dict, part: str, otherwise: str) -> str:
+    """`part` ("message" or "detail") of a flag's `translations` in the active
+    language, or `otherwise` (the stored English) when it has none."""
+    return translations.get(get_language() or "", {}).get(part) or otherwise
+
 
 FLAG_LEVELS = [(value, label) for value, label in Level.choices if value != Level.NORMAL]
 
@@ -16,7 +24,10 @@ class EntryQuerySet(models.QuerySet):
     def with_details(self) -> "EntryQuerySet":
         """Entries with their flags (most urgent first) and photos: three queries in all."""
         return self.prefetch_related(
-            models.Prefetch("flags", queryset=Flag.objects.order_by("-level", "id")),
+            models.Prefetch(
+                "flags",
+                queryset=Flag.objects.select_related("case").order_by("-level", "id"),
+            ),
             models.Prefetch("photos", queryset=Photo.objects.order_by("uploaded_at", "id")),
         )
 
@@ -75,19 +86,31 @@ class Entry(models.Model):
         )
 
     @property
+    def is_emergency(self) -> bool:
+        """A sign that calls for emergency services (airway swelling) was ticked."""
+        return any(code in EMERGENCY_SIGNS for code in self.warning_signs)
+
+    @property
     def warning_sign_labels(self) -> list[str]:
         return [str(s.label) for s in WARNING_SIGNS if s.code in self.warning_signs]
+
+
+class FlagRule(models.TextChoices):
+    """Why an entry was flagged: the rules of recovery.judge."""
+
+    ABOVE_BAND = "above_band", _("Above the expected range")
+    WORSENING = "worsening", _("Worsening (course version 1)")
+    REBOUND = "rebound", _("Rising again after the peak")
+    PAIN_ALARM = "pain_alarm", _("Pain alarm")
+    NOT_RESOLVING = "not_resolving", _("Not resolving")
+    BLEEDING = "bleeding", _("Bleeding after the expected days")
+    WARNING_SIGN = "warning_sign", _("Warning sign")
 
 
 class Flag(models.Model):
     """One reason an entry needs a clinician's eye, with the explanation shown to all."""
 
-    class Rule(models.TextChoices):
-        ABOVE_BAND = "above_band", _("Above the expected range")
-        WORSENING = "worsening", _("Worsening")
-        NOT_RESOLVING = "not_resolving", _("Not resolving")
-        BLEEDING = "bleeding", _("Bleeding after day 0")
-        WARNING_SIGN = "warning_sign", _("Warning sign")
+    Rule = FlagRule
 
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="flags")
     symptom = models.CharField(max_length=32)
@@ -96,7 +119,20 @@ class Flag(models.Model):
     observed = models.PositiveSmallIntegerField(null=True, blank=True)
     expected_low = models.PositiveSmallIntegerField(null=True, blank=True)
     expected_upper = models.PositiveSmallIntegerField(null=True, blank=True)
-    message = models.TextField()
+    message = models.TextField(help_text=_("For the patient, in the course's words."))
+    detail = models.TextField(
+        blank=True, help_text=_("For the clinician: value, day, band, rule, version.")
+    )
+    emergency = models.BooleanField(
+        default=False, help_text=_("The patient is told to call emergency services.")
+    )
+    translations = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Both texts in every language of the app: {language: {message, detail}}."
+        ),
+    )
     course_version = models.ForeignKey(CourseVersion, on_delete=models.PROTECT)
     case = models.ForeignKey(
         ReviewCase, on_delete=models.SET_NULL, null=True, blank=True, related_name="flags"
@@ -110,21 +146,22 @@ class Flag(models.Model):
                 condition=Q(level__in=["review", "urgent"]), name="flag_level_valid"
             ),
             models.CheckConstraint(
-                condition=Q(
-                    rule__in=[
-                        "above_band",
-                        "worsening",
-                        "not_resolving",
-                        "bleeding",
-                        "warning_sign",
-                    ]
-                ),
-                name="flag_rule_valid",
+                condition=Q(rule__in=FlagRule.values), name="flag_rule_valid"
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_level_display()}: {self.symptom} on day {self.entry.day}"
+
+    @property
+    def patient_text(self) -> str:
+        """The patient's text in the language of the page being drawn."""
+        return localized(self.translations, "message", self.message)
+
+    @property
+    def clinician_text(self) -> str:
+        """The clinician's text in the language of the page being drawn."""
+        return localized(self.translations, "detail", self.detail or self.message)
 
     @property
     def excess(self) -> int:

@@ -5,17 +5,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from clinic.models import Level, Treatment
 from diary.models import Entry, Flag, Photo
 from diary.photos import PreparedPhoto
 from diary.summaries import diary_summaries_refresh
-from recovery.judge import judge
+from recovery.judge import judge_timeline
 from review.models import ReviewCase
 from review.services import case_for_new_flags, case_refresh
 
@@ -40,8 +41,9 @@ def entry_record(
     photo_view: str = Photo.View.OTHER,
     recorded_at: datetime,
 ) -> Entry:
-    """Create or update the treatment's entry for `day`, judge it, and store its flags
-    and photos in one transaction; return the entry.
+    """Create or update the treatment's entry for `day`, judge it, judge every later
+    entry of the treatment again (their rules look back at this day), and store the
+    flags, cases, summary and photos in one transaction; return the entry.
 
     Photo files are written before the commit and deleted again if anything fails, so
     no file is left without its row. Raises ObservationError on values off their scale.
@@ -49,58 +51,32 @@ def entry_record(
     written: list[str] = []
     try:
         with transaction.atomic():
-            # One save per treatment at a time: its summary is rebuilt from all of
-            # its entries, which a concurrent save of another day would leave stale.
+            # One save per treatment at a time: its later entries and its summary are
+            # judged from all of its entries, which a concurrent save would leave stale.
             list(Treatment.objects.select_for_update().filter(pk=treatment.pk).values("pk"))
-            entry = (
+            entries = list(
                 Entry.objects.select_for_update()
-                .filter(treatment=treatment, day=day)
-                .first()
-            ) or Entry(
-                treatment=treatment, day=day, course_version=treatment.course_version
+                .filter(treatment=treatment)
+                .order_by("day")
             )
+            entry = next((e for e in entries if e.day == day), None)
+            if entry is None:
+                entry = Entry(treatment=treatment, day=day)
+                entries = sorted([*entries, entry], key=lambda e: e.day)
+            was = {e.pk: e.status for e in entries if e.pk is not None}
             for field in ("redness", "bruising", "peeling", "pain", "bleeding", "note"):
                 setattr(entry, field, getattr(values, field))
             entry.warning_signs = sorted(set(values.warning_signs))
-            was_urgent = entry.status == Level.URGENT and entry.pk is not None
             entry.recorded_at = recorded_at
             entry.course_version = treatment.course_version
-            earlier = [e.observation() for e in treatment.entries.filter(day__lt=day)]
-            verdict = judge(
-                entry.observation(),
-                course=treatment.course_version.course,
-                earlier=earlier,
-                translate=gettext,
+            _entries_judge(
+                treatment,
+                [e for e in entries if e.day >= day],
+                earlier=[e for e in entries if e.day < day],
+                changed=entry,
+                was=was,
+                now=recorded_at,
             )
-            entry.status = verdict.status.value
-            entry.save()
-            old_cases = set(entry.flags.exclude(case=None).values_list("case", flat=True))
-            entry.flags.all().delete()
-            case = None
-            if verdict.flags:
-                case = case_for_new_flags(treatment=treatment, now=recorded_at)
-            Flag.objects.bulk_create(
-                Flag(
-                    entry=entry,
-                    case=case,
-                    symptom=flag.symptom,
-                    level=flag.level.value,
-                    rule=flag.rule.value,
-                    observed=flag.observed,
-                    expected_low=flag.expected_low,
-                    expected_upper=flag.expected_upper,
-                    message=flag.message,
-                    course_version=treatment.course_version,
-                )
-                for flag in verdict.flags
-            )
-            for stale in ReviewCase.objects.filter(
-                pk__in=old_cases - {getattr(case, "pk", None)}
-            ):
-                case_refresh(stale)
-            if case is not None:
-                # An entry that turns urgent tells the on-call address once.
-                case_refresh(case, alert=entry.status == Level.URGENT and not was_urgent)
             diary_summaries_refresh([treatment.pk])
             for prepared in photos:
                 _photo_store(
@@ -111,6 +87,86 @@ def entry_record(
             default_storage.delete(name)
         raise
     return entry
+
+
+def _entries_judge(
+    treatment: Treatment,
+    entries: list[Entry],
+    *,
+    earlier: list[Entry],
+    changed: Entry,
+    was: dict[int, str],
+    now: datetime,
+) -> None:
+    """Judge `entries` (the changed day and every later one) against the treatment's
+    course, each with all the entries before it, and rewrite the flags of those whose
+    verdict changed; the cases they leave or join follow. Call inside the entry's
+    transaction."""
+    course = treatment.course_version.course
+    observations = [e.observation() for e in [*earlier, *entries]]
+    verdicts = judge_timeline(observations, course=course)[len(earlier) :]
+    texts = _verdict_texts(observations, course)[len(earlier) :]
+    touched_cases: set[int] = set()
+    alert_case = None
+    for entry, verdict, localized in zip(entries, verdicts, texts, strict=True):
+        entry.status = verdict.status.value
+        is_new = entry.pk is None
+        if entry is changed or is_new:
+            entry.save()
+        elif was.get(entry.pk) != entry.status:
+            entry.save(update_fields=["status"])
+        old = list(entry.flags.all()) if not is_new else []
+        if not is_new and _same_flags(old, verdict.flags):
+            continue  # judged again, nothing changed: no new event, no new rows
+        touched_cases.update(f.case_id for f in old if f.case_id)
+        entry.flags.all().delete()
+        case = case_for_new_flags(treatment=treatment, now=now) if verdict.flags else None
+        Flag.objects.bulk_create(
+            Flag(
+                entry=entry, case=case, symptom=flag.symptom, level=flag.level.value,
+                rule=flag.rule.value, observed=flag.observed,
+                expected_low=flag.expected_low, expected_upper=flag.expected_upper,
+                message=flag.message, detail=flag.detail, emergency=flag.emergency,
+                translations=translations, course_version=entry.course_version,
+            )
+            for flag, translations in zip(verdict.flags, localized, strict=True)
+        )  # fmt: skip
+        if case is not None:
+            touched_cases.add(case.pk)
+            # An entry that turns urgent tells the on-call address once.
+            if entry.status == Level.URGENT and was.get(entry.pk) != Level.URGENT:
+                alert_case = case.pk
+    for case in ReviewCase.objects.filter(pk__in=touched_cases).order_by("pk"):
+        case_refresh(case, alert=case.pk == alert_case)
+
+
+def _same_flags(stored: list[Flag], judged) -> bool:
+    key = lambda rule, symptom, level, message: (rule, symptom, level, message)  # noqa: E731
+    return sorted(key(f.rule, f.symptom, f.level, f.message) for f in stored) == sorted(
+        key(f.rule.value, f.symptom, f.level.value, f.message) for f in judged
+    )
+
+
+def _verdict_texts(observations, course) -> list[list[dict]]:
+    """Per entry, per flag: the patient's and the clinician's text in every language
+    the app speaks, so each reader gets their own without judging again."""
+    by_language = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            by_language[code] = judge_timeline(
+                observations, course=course, translate=gettext
+            )
+    result = []
+    for index, observation in enumerate(observations):
+        del observation
+        flags_by_language = {code: v[index].flags for code, v in by_language.items()}
+        count = len(next(iter(flags_by_language.values())))
+        result.append([
+            {code: {"message": flags[i].message, "detail": flags[i].detail}
+             for code, flags in flags_by_language.items()}
+            for i in range(count)
+        ])  # fmt: skip
+    return result
 
 
 def _photo_store(

@@ -112,6 +112,8 @@ def cohort_summary(
         ReviewCase.objects.filter(
             treatment__in=treatments, status=ReviewCase.Status.RESOLVED
         )
+        # A case that closed itself was never reviewed: not an outcome.
+        .exclude(outcome=ReviewCase.Outcome.FLAGS_WITHDRAWN)
         .values_list("outcome").annotate(n=Count("id")).order_by()
     )  # fmt: skip
     _reports(summary, treatments)

@@ -6,6 +6,11 @@ from clinic.choices import plain_choices, practitioner_choices
 from clinic.models import Level, Procedure
 from review.models import CaseEvent, ReviewCase
 
+# The outcomes a clinician gives; FLAGS_WITHDRAWN is the case closing itself.
+CLINICIAN_OUTCOMES = [
+    o for o in ReviewCase.Outcome.values if o != ReviewCase.Outcome.FLAGS_WITHDRAWN
+]
+
 
 class QueueFilterForm(forms.Form):
     """The queue's filters; an invalid value is ignored, never an error page."""
@@ -100,7 +105,13 @@ class ContactForm(CaseActionForm):
 
 class ResolveForm(CaseActionForm):
     name = "resolve"
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=ReviewCase.Outcome.choices)
+    # No default: the outcome feeds the clinic's statistics and the course lab, so the
+    # clinician picks one on purpose.
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[("", _("Choose the outcome…"))]
+        + [c for c in ReviewCase.Outcome.choices if c[0] in CLINICIAN_OUTCOMES],
+    )
     message = forms.CharField(
         label=_("Message to the patient (optional)"),
         help_text=_("The patient sees it on Today and History."),

@@ -47,6 +47,8 @@ class ReviewCase(models.Model):
         ASKED_TO_VISIT = "asked_to_visit", _("Asked to visit")
         TREATED = "treated", _("Treated")
         REFERRED = "referred", _("Referred")
+        # Not a clinician's choice: the case closed itself (see review.services).
+        FLAGS_WITHDRAWN = "flags_withdrawn", _("Closed by itself: no flags left")
 
     treatment = models.ForeignKey(
         Treatment, on_delete=models.CASCADE, related_name="review_cases"
@@ -103,6 +105,7 @@ class CaseEvent(models.Model):
         NOTE = "note", _("Internal note")
         CONTACTED = "contacted", _("Patient contacted")
         RESOLVED = "resolved", _("Resolved")
+        CLOSED = "closed", _("Closed by itself")
 
     class Contact(models.TextChoices):
         PHONE = "phone", _("Phone call")

@@ -17,7 +17,7 @@ from django.utils.translation import gettext, ngettext
 
 from clinic.choices import course_version_name, person_name
 from clinic.models import Level
-from diary.models import Photo
+from diary.models import Photo, localized
 from recovery.days import day_number
 from recovery.scales import WARNING_SIGNS
 from review.models import ReviewCase, case_is_overdue
@@ -177,6 +177,12 @@ TIMELINE_FIELDS = (
 )  # fmt: skip
 
 
+def clinician_text(translations: dict, detail: str, message: str) -> str:
+    """A flag's text for staff from its values() row: compact and exact (value, day,
+    band, rule, course version), in the page's language where it has one."""
+    return localized(translations, "detail", detail or message)
+
+
 def case_timeline(
     entries: list[dict], flags: list[dict], photos: list[dict]
 ) -> list[TimelineDay]:
@@ -188,7 +194,12 @@ def case_timeline(
     screen = reverse("diary:photo_screen", args=[zero]).replace(zero, "{}")
     flags_of, photos_of = defaultdict(list), defaultdict(list)
     for flag in flags:
-        flags_of[flag["entry_id"]].append((flag["level"], flag["message"]))
+        flags_of[flag["entry_id"]].append(
+            (
+                flag["level"],
+                clinician_text(flag["translations"], flag["detail"], flag["message"]),
+            )
+        )
     for photo in photos:
         view = str(Photo.View(photo["view"]).label)
         photos_of[photo["entry_id"]].append(

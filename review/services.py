@@ -15,6 +15,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from clinic.access import clinics_of
 from clinic.audit import audit_record
@@ -57,6 +58,9 @@ def case_refresh(case: ReviewCase, *, alert: bool = False) -> None:
     that point at it); with `alert`, a new urgent entry has joined it and the on-call
     address is emailed once the caller's transaction commits."""
     flags = list(case.flags.all())
+    if not flags and case.status != Status.RESOLVED:
+        _close_withdrawn(case)
+        return
     urgent = any(f.level == Level.URGENT for f in flags)
     case.level = Level.URGENT if urgent else Level.REVIEW
     case.priority = 2 if urgent else 1
@@ -65,6 +69,23 @@ def case_refresh(case: ReviewCase, *, alert: bool = False) -> None:
     case.save(update_fields=["level", "priority", "worst_excess", "alert_pending"])
     if alert and urgent:
         transaction.on_commit(lambda: case_alert(case.pk))
+
+
+def _close_withdrawn(case: ReviewCase) -> None:
+    """A case whose flags have all gone (the patient corrected a day, or filled in a
+    missed one and the later days were judged again) closes itself, saying why."""
+    case.status, case.resolved_at = Status.RESOLVED, timezone.now()
+    case.outcome = ReviewCase.Outcome.FLAGS_WITHDRAWN
+    case.alert_pending = False
+    case.save(update_fields=["status", "resolved_at", "outcome", "alert_pending"])
+    CaseEvent.objects.create(
+        case=case,
+        kind=CaseEvent.Kind.CLOSED,
+        text=gettext_noop(
+            "No entry of this diary is flagged any more: the patient corrected or "
+            "filled in a day, and every later day was judged again."
+        ),
+    )
 
 
 def _locked(case_id: int, user) -> ReviewCase:

@@ -22,6 +22,7 @@ from review.presenters import (
     CaseHeader,
     case_header,
     case_timeline,
+    clinician_text,
     queue_rows,
 )
 from review.services import CaseError, case_acknowledge, case_note, case_resolve
@@ -53,8 +54,8 @@ def case_queue(request):
     flags = Flag.objects.filter(case__in=[row["pk"] for row in page]).order_by(
         "-level", "-id"
     )
-    for case_id, message in flags.values_list("case", "message"):
-        messages_by_case.setdefault(case_id, []).append(message)
+    for case_id, *texts in flags.values_list("case", "translations", "detail", "message"):
+        messages_by_case.setdefault(case_id, []).append(clinician_text(*texts))
     return render(request, "review/case_queue.html", {
         "form": form, "page": page, "counts": counts, "query": _without_page(request),
         "rows": queue_rows(page, messages_by_case, now=timezone.now()),
@@ -111,7 +112,8 @@ def _case_page(request, case: CaseHeader, **bound_forms):
     )
     flags = list(
         Flag.objects.filter(entry__treatment=case.treatment_id)
-        .order_by("-level", "id").values("entry_id", "level", "message", "case_id")
+        .order_by("-level", "id")
+        .values("entry_id", "level", "translations", "detail", "message", "case_id")
     )  # fmt: skip
     photos = Photo.objects.filter(entry__treatment=case.treatment_id).order_by(
         "uploaded_at", "id"
@@ -119,7 +121,10 @@ def _case_page(request, case: CaseHeader, **bound_forms):
     now = timezone.now()
     return render(request, "review/case_detail.html", forms | bound_forms | {
         "case": case, "symptoms": SYMPTOMS,
-        "flags": [f for f in flags if f["case_id"] == case.pk],
+        "flags": [
+            f | {"text": clinician_text(f["translations"], f["detail"], f["message"])}
+            for f in flags if f["case_id"] == case.pk
+        ],
         "events": CaseEvent.objects.filter(case=case.pk).select_related("actor"),
         "timeline": case_timeline(entries, flags, photos.values("entry_id", "key", "view")),
         "day_today": day_number(performed_at=case.performed_at, at=now, zone=case.zone),

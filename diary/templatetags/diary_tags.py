@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
+from recovery.judge import next_step
+
 register = template.Library()
 
 
@@ -45,3 +47,33 @@ def get_item(mapping: dict, key: str):
 @register.filter
 def percent(share: float | None) -> str:
     return "—" if share is None else f"{share:.0%}"
+
+
+@register.simple_tag
+def flag_next_step(flag, clinic) -> str:
+    """What the patient should do about `flag` now: when the clinic will look at it
+    (or that it has), or whom to call first; from the clinic's own settings."""
+    case = flag.case
+    if case is not None and case.status == "resolved" and case.outcome != "flags_withdrawn":
+        return _("Your clinic has looked at this.")
+    return next_step(
+        level=flag.level,
+        symptom=flag.symptom,
+        emergency=flag.emergency,
+        review_within_hours=clinic.review_overdue_hours,
+        clinic_phone=clinic.phone,
+        emergency_number=clinic.emergency_number,
+        out_of_hours_phone=clinic.out_of_hours_phone,
+        translate=_,
+    )
+
+
+@register.filter
+def all_looked_at(flags) -> bool:
+    """Whether a clinician has resolved the case of every one of these flags."""
+    return bool(flags) and all(
+        f.case is not None
+        and f.case.status == "resolved"
+        and f.case.outcome != "flags_withdrawn"
+        for f in flags
+    )

@@ -43,6 +43,18 @@ MATRIX = {
     "login": ("GET", "200 200 200 200 200 200 200"),
     "logout": ("POST", "302 302 302 302 302 302 302"),
     "invitation": ("GET", "200 200 200 200 200 200 200"),  # a bad token: "no longer works"
+    "admin_login": ("GET", "302 302 302 302 302 302 302"),  # to our login page
+    "two_factor_verify": ("GET", "login 302 302 302 302 302 302"),  # no code owed
+    "two_factor_enrol": ("GET", "login 200 200 302 302 302 302"),  # staff have one
+    "two_factor_recovery_codes": ("GET", "login 302 302 302 302 302 302"),  # none new
+    "recovery_codes_new": ("POST", "login 302 302 302 302 302 302"),
+    "account_security": ("GET", "login 200 200 200 200 200 200"),
+    "password_change": ("GET", "login 200 200 200 200 200 200"),
+    "password_change_done": ("GET", "login 200 200 200 200 200 200"),
+    "password_reset": ("GET", "200 200 200 200 200 200 200"),
+    "password_reset_done": ("GET", "200 200 200 200 200 200 200"),
+    "password_reset_confirm": ("GET", "200 200 200 200 200 200 200"),  # a bad token
+    "password_reset_complete": ("GET", "200 200 200 200 200 200 200"),
     "admin:*": ("GET", "login login login login login 200 302"),
     "clinic:treatment_list": ("GET", "login 404 404 200 200 200 200"),
     "clinic:treatment_new": ("GET", "login 404 404 200 200 200 200"),
@@ -55,6 +67,8 @@ MATRIX = {
     "outcomes:outcomes": ("GET", "login 404 404 404 404 200 200"),
     "outcomes:outcomes_export": ("GET", "login 404 404 404 404 200 200"),
     "outcomes:outcomes_summary_export": ("GET", "login 404 404 404 404 200 200"),
+    "outcomes:course_list": ("GET", "login 404 404 404 404 200 200"),
+    "outcomes:course_lab": ("GET", "login 404 404 404 404 200 404"),
     "diary:today": ("GET", "login 200 200 200 200 200 200"),
     "diary:treatment_list": ("GET", "login 200 200 200 200 200 200"),
     "diary:entry_day": ("GET", "login 200 404 404 404 404 404"),
@@ -66,6 +80,8 @@ MATRIX = {
     "diary:photo_screen": ("GET", "404 200 404 200 404 200 404"),
     "diary:photo_thumbnail": ("GET", "404 200 404 200 404 200 404"),
     "diary:photo_remove": ("POST", "login 302 404 404 404 404 404"),
+    "diary:data_export": ("GET", "login 200 200 404 404 404 404"),
+    "outcomes:patient_erase": ("GET", "login 404 404 404 404 200 404"),
 }
 
 
@@ -143,6 +159,7 @@ def url_for(name: str, world: dict) -> str:
     treatment, photo, case = world["treatment"], world["photo"], world["case"]
     args = {
         "invitation": ["MQ", "bad-token"],
+        "password_reset_confirm": ["MQ", "bad-token"],
         "clinic:treatment_detail": [treatment.pk],
         "review:case_detail": [case.pk],
         "review:case_action": [case.pk, "acknowledge"],
@@ -155,6 +172,8 @@ def url_for(name: str, world: dict) -> str:
         "diary:photo_screen": [photo.key],
         "diary:photo_thumbnail": [photo.key],
         "diary:photo_remove": [photo.key],
+        "outcomes:course_lab": [treatment.procedure_id],
+        "outcomes:patient_erase": [treatment.clinic_patient_id],
     }
     if name == "admin:*":  # the clinic's own course, in the admin
         return reverse("admin:clinic_procedure_change", args=[treatment.procedure_id])

@@ -29,14 +29,14 @@ def diary_at(offset: int) -> list[dict]:
 
 
 def test_the_course_table_end_to_end_at_the_upper_limits(db, monkeypatch):
-    results = course_check(monkeypatch, diary_at(0), "velvet-skin")
+    results = course_check(monkeypatch, diary_at(0), "velvet-skin", "--version", "1")
     assert [(r["day"], r["status"], r["flags"]) for r in results] == [
         (day, "normal", []) for day in range(16)
     ]
 
 
 def test_the_course_table_end_to_end_one_above_the_upper_limits(db, monkeypatch):
-    results = course_check(monkeypatch, diary_at(1), "velvet-skin")
+    results = course_check(monkeypatch, diary_at(1), "velvet-skin", "--version", "1")
     flagged = {r["day"]: sorted(f["symptom"] for f in r["flags"]) for r in results}
     # Where the upper limit is already the top of the scale (redness 4 on day 0)
     # one more is impossible, so nothing is flagged for it.
@@ -50,9 +50,36 @@ def test_the_course_table_end_to_end_one_above_the_upper_limits(db, monkeypatch)
     assert redness == {
         "symptom": "redness",
         "level": "review",
+        "rule": "not_resolving",
         "message": "Redness 2/4 on day 12: beyond the usual 7 to 10 days of downtime, "
         "redness is usually 1 or less by now (Velvet Skin course, version 1).",
+        "detail": "Not resolving: redness 2/4 on day 12, beyond the usual 7 to 10 days; "
+        "course upper 1 (Velvet Skin v1)",
     }
+
+
+def test_the_latest_shipped_version_is_version_2(db, monkeypatch):
+    # Pain 6 on day 2: above version 1's band (review); version 2's pain alarm (urgent).
+    diary = [{"day": 2, "redness": 2, "bruising": 2, "peeling": 0, "pain": 6}]
+    (v2,) = course_check(monkeypatch, diary, "velvet-skin")
+    (v1,) = course_check(monkeypatch, diary, "velvet-skin", "--version", "1")
+    assert (v1["status"], v2["status"]) == ("review", "urgent")
+    assert [f["rule"] for f in v2["flags"]] == ["pain_alarm"]
+
+
+def test_jsonl_judges_one_diary_per_line_and_a_bad_line_does_not_stop_the_run(
+    db, monkeypatch
+):
+    quiet = [{"day": 1, "redness": 2, "bruising": 1, "peeling": 0, "pain": 1}]
+    lines = "\n".join([json.dumps(quiet), "not json", json.dumps(quiet * 2), "[]"]) + "\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO(lines))
+    out = io.StringIO()
+    call_command("course", "check", "velvet-skin", "--jsonl", stdout=out)
+    first, bad, repeated, empty = (json.loads(line) for line in out.getvalue().splitlines())
+    assert first == [{"day": 1, "status": "normal", "flags": []}]
+    assert set(bad) == {"error"} and "line 2" in bad["error"]
+    assert "appears more than once" in repeated["error"]
+    assert empty == []
 
 
 def test_warning_signs_and_bleeding_come_out_with_their_levels(db, monkeypatch):

@@ -9,6 +9,7 @@ from django.core import mail
 from django.urls import reverse
 
 from clinic.models import ClinicPatient, Treatment
+from tests.conftest import login
 from tests.factories import StaffFactory, TreatmentFactory
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -34,7 +35,7 @@ def new_treatment(clinic, practitioner, **changes) -> dict:
 def test_staff_create_a_treatment_and_get_an_invitation_link(
     client, clinic, clinician, emails_sent
 ):
-    client.force_login(clinician)
+    login(client, clinician)
     with emails_sent():
         response = client.post(
             reverse("clinic:treatment_new"), new_treatment(clinic, clinician), follow=True
@@ -45,7 +46,7 @@ def test_staff_create_a_treatment_and_get_an_invitation_link(
     assert not treatment.patient.has_usable_password()
     # 10:30 typed on the form is 10:30 in the clinic's zone.
     assert treatment.performed_at == datetime(2026, 11, 24, 10, 30, tzinfo=TOKYO)
-    assert treatment.course_version.version == 1
+    assert treatment.course_version.version == 2  # the version in force
     assert (str(treatment.needle_depth_mm), treatment.anaesthesia) == ("0.50", True)
     assert response.context["invitation"].startswith("http://testserver/invitation/")
     assert response.context["invitation"] in response.text
@@ -57,7 +58,7 @@ def test_staff_create_a_treatment_and_get_an_invitation_link(
 
 @time_machine.travel(NOW, tick=False)
 def test_the_invitation_lets_the_patient_set_a_password_once(client, clinic, clinician):
-    client.force_login(clinician)
+    login(client, clinician)
     client.post(reverse("clinic:treatment_new"), new_treatment(clinic, clinician))
     invitation = client.get(
         reverse("clinic:treatment_detail", args=[Treatment.objects.get().pk])
@@ -80,7 +81,7 @@ def test_the_invitation_lets_the_patient_set_a_password_once(client, clinic, cli
 def test_a_second_treatment_for_the_same_email_waits_for_the_patient(
     client, clinic, clinician
 ):
-    client.force_login(clinician)
+    login(client, clinician)
     client.post(reverse("clinic:treatment_new"), new_treatment(clinic, clinician))
     client.post(
         reverse("clinic:treatment_new"),
@@ -104,7 +105,7 @@ def test_a_second_treatment_for_the_same_email_waits_for_the_patient(
 def test_invalid_treatments_are_refused_and_nothing_is_created(
     client, clinic, clinician, changes, field
 ):
-    client.force_login(clinician)
+    login(client, clinician)
     response = client.post(
         reverse("clinic:treatment_new"), new_treatment(clinic, clinician, **changes)
     )
@@ -116,7 +117,7 @@ def test_invalid_treatments_are_refused_and_nothing_is_created(
 def test_staff_cannot_create_treatments_for_another_clinic(
     client, clinic, clinician, other_clinician
 ):
-    client.force_login(other_clinician)
+    login(client, other_clinician)
     response = client.post(
         reverse("clinic:treatment_new"), new_treatment(clinic, clinician)
     )
@@ -127,7 +128,7 @@ def test_staff_cannot_create_treatments_for_another_clinic(
 def test_practitioner_must_work_at_the_chosen_clinic(client, clinic, clinician):
     elsewhere = StaffFactory().user
     StaffFactory(clinic=elsewhere.staff_roles.get().clinic, user=clinician)
-    client.force_login(clinician)
+    login(client, clinician)
     response = client.post(
         reverse("clinic:treatment_new"), new_treatment(clinic, elsewhere)
     )
@@ -140,10 +141,10 @@ def test_staff_pages_list_only_their_clinics_treatments(
     client, treatment, clinician, other_clinician, django_assert_num_queries
 ):
     elsewhere = TreatmentFactory(clinic=other_clinician.staff_roles.get().clinic)
-    client.force_login(clinician)
-    # session, user, staff check, count for the paginator, the page of treatments,
+    login(client, clinician)
+    # session, user, the session's second-factor device, staff check, count for the paginator, the page of treatments,
     # open cases for the navigation
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(reverse("clinic:treatment_list"))
     assert list(response.context["page"]) == [treatment]
     assert (
@@ -170,6 +171,6 @@ def test_patients_and_anonymous_visitors_cannot_reach_staff_pages(client, treatm
 
 
 def test_staff_pages_refuse_wrong_methods_and_unknown_ids(client, clinician):
-    client.force_login(clinician)
+    login(client, clinician)
     assert client.post(reverse("clinic:treatment_list")).status_code == 405
     assert client.get(reverse("clinic:treatment_detail", args=[999999])).status_code == 404

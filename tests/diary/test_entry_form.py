@@ -6,6 +6,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains
 
 from diary.models import Entry, Flag, Photo
+from tests.conftest import login
 from tests.factories import record
 from tests.images import upload
 
@@ -34,18 +35,33 @@ def test_saving_an_entry_judges_it_and_shows_the_verdict(client, treatment):
 
 def test_a_value_above_the_band_is_flagged_with_a_plain_explanation(client, treatment):
     client.force_login(treatment.patient)
-    response = client.post(day_url(treatment, 2), form_data(pain="6"), follow=True)
+    response = client.post(day_url(treatment, 2), form_data(redness="4"), follow=True)
     flag = Flag.objects.get(entry__treatment=treatment)
     assert (flag.symptom, flag.level, flag.rule, flag.observed, flag.expected_upper) == (
-        "pain",
+        "redness",
         "review",
         "above_band",
-        6,
+        4,
         3,
     )
     assert flag.course_version == treatment.course_version
+    assert flag.detail == "Redness 4/4 on day 2; course upper 3 (Velvet Skin v2)"
     assert "Your clinic will review this" in response.text
-    assert "Pain 6/10 on day 2: on this day it is usually 0–3" in response.text
+    # In the scale's words, against most people, with what happens next and by when.
+    assert (
+        "Your redness today: deep or fiery red (4 of 4). On day 2 most people are at "
+        "red or less." in response.text
+    )
+    assert "Your clinic will look at this within a day." in response.text
+    assert flag.detail not in response.text  # the clinician's text is for staff
+
+
+def test_pain_that_stays_strong_on_day_2_is_urgent_without_any_box(client, treatment):
+    client.force_login(treatment.patient)
+    response = client.post(day_url(treatment, 2), form_data(pain="6"), follow=True)
+    flag = Flag.objects.get(entry__treatment=treatment)
+    assert (flag.rule, flag.level) == ("pain_alarm", "urgent")
+    assert response.text.index("Contact your clinic now") < response.text.index("<h1")
 
 
 def test_submitting_again_the_same_day_updates_the_entry_and_its_flags(client, treatment):
@@ -78,14 +94,14 @@ def test_the_future_cannot_be_logged(client, treatment):
     assert not Entry.objects.exists()
 
 
-def test_worsening_uses_the_earlier_entries(client, treatment):
+def test_a_rebound_uses_the_earlier_entries(client, treatment):
     treatment.performed_at -= timedelta(days=3)
     treatment.save()
-    record(treatment, 4, redness=0)
+    record(treatment, 4, redness=1)
     client.force_login(treatment.patient)
-    client.post(day_url(treatment, 5), form_data(redness="2", bruising="1"))
+    client.post(day_url(treatment, 5), form_data(redness="3", bruising="1"))
     rules = set(Flag.objects.values_list("rule", flat=True))
-    assert rules == {"worsening"}
+    assert rules == {"rebound"}
 
 
 def test_an_urgent_sign_tells_the_patient_what_to_do_before_anything_else(
@@ -101,12 +117,22 @@ def test_an_urgent_sign_tells_the_patient_what_to_do_before_anything_else(
     assert 'href="tel:+81 3 1111 2222"' in text
 
 
-def test_allergic_swelling_says_to_call_emergency_services(client, treatment):
+def test_airway_swelling_says_to_call_the_emergency_number_first(client, treatment):
+    client.force_login(treatment.patient)
+    text = client.post(
+        day_url(treatment, 1), form_data(warning_signs=["airway_swelling"]), follow=True
+    ).text
+    assert text.index("Call emergency services now") < text.index("<h1")
+    assert 'href="tel:119"' in text
+
+
+def test_allergic_swelling_is_urgent_for_the_clinic_not_an_emergency(client, treatment):
     client.force_login(treatment.patient)
     text = client.post(
         day_url(treatment, 1), form_data(warning_signs=["allergic_swelling"]), follow=True
     ).text
-    assert text.index("Call emergency services now") < text.index("<h1")
+    assert text.index("Contact your clinic now") < text.index("<h1")
+    assert "Call emergency services now" not in text
 
 
 def test_a_missing_answer_keeps_everything_typed_and_saves_nothing(client, treatment):
@@ -159,7 +185,7 @@ def test_other_patients_treatments_are_not_found_and_nothing_is_written(
 
 
 def test_clinic_staff_cannot_write_in_a_patients_diary(client, treatment, clinician):
-    client.force_login(clinician)
+    login(client, clinician)
     assert client.post(day_url(treatment, 1), form_data()).status_code == 404
     assert not Entry.objects.exists()
 

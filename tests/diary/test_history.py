@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from diary.photos import prepare_photo
+from tests.conftest import login
 from tests.factories import record
 from tests.images import phone_jpeg, upload
 
@@ -22,7 +23,7 @@ def test_history_lists_each_day_with_status_flags_and_thumbnails(client, treatme
         (0, "normal"),
         (1, "review"),
     ]
-    assert "Pain 6/10 on day 1" in response.text
+    assert "Your pain today: 6 out of 10. On day 1 most people" in response.text
     photo = response.context["entries"][0].photos.all()[0]
     assert reverse("diary:photo_thumbnail", args=[photo.key]) in response.text
     for symptom in ("redness", "bruising", "peeling", "pain"):
@@ -32,9 +33,9 @@ def test_history_lists_each_day_with_status_flags_and_thumbnails(client, treatme
 def test_staff_of_the_clinic_see_the_history_but_not_staff_elsewhere(
     client, treatment, clinician, other_clinician
 ):
-    client.force_login(clinician)
+    login(client, clinician)
     assert client.get(history_url(treatment)).status_code == 200
-    client.force_login(other_clinician)
+    login(client, other_clinician)
     assert client.get(history_url(treatment)).status_code == 404
 
 
@@ -62,15 +63,15 @@ def test_history_runs_the_same_queries_for_1_or_30_entries(
     for day in range(entries):
         record(treatment, day, pain=6 if day % 3 else 1, photos=[photo])
     client.force_login(treatment.patient)
-    # session, user, treatment (with clinic, procedure, course, patient), entries,
+    # session, user, authenticator check, treatment (with clinic, procedure, course, patient), entries,
     # their flags, their photos, the clinic's replies, staff check for the navigation
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         assert client.get(history_url(treatment)).status_code == 200
 
 
 def test_the_chart_draws_the_band_and_the_patients_values_as_svg(client, treatment):
     record(treatment, 0, redness=3)
-    record(treatment, 1, redness=4)
+    record(treatment, 2, redness=4)  # above day 2's upper limit of 3: flagged
     client.force_login(treatment.patient)
     response = client.get(reverse("diary:chart", args=[treatment.pk, "redness"]))
     assert response.status_code == 200
@@ -127,7 +128,7 @@ def test_home_sends_each_person_to_their_start_page(client, treatment, clinician
     assert client.get("/")["Location"] == reverse("login")
     client.force_login(treatment.patient)
     assert client.get("/")["Location"] == reverse("diary:today")
-    client.force_login(clinician)
+    login(client, clinician)
     assert client.get("/")["Location"] == reverse("review:case_queue")
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from diary.models import DiarySummary
 from diary.summaries import diary_summaries_refresh
 from tests.concurrency import postgres_only, two_at_once
+from tests.conftest import login
 from tests.factories import TreatmentFactory, record
 
 
@@ -45,7 +46,7 @@ def test_a_correction_that_flares_up_again_leaves_the_symptom_unresolved(treatme
 
 
 def test_only_days_0_to_10_count_as_logged_and_flags_clear_when_corrected(treatment):
-    record(treatment, 2, pain=6)
+    record(treatment, 2, peeling=3)  # above day 2's upper limit of 2: review
     record(treatment, 12, redness=0, bruising=0, peeling=0, pain=0)
     summary = summary_of(treatment)
     assert (summary["last_day"], summary["logged_days"], summary["review_flagged"]) == (
@@ -53,7 +54,7 @@ def test_only_days_0_to_10_count_as_logged_and_flags_clear_when_corrected(treatm
         1,
         True,
     )
-    record(treatment, 2, pain=1)
+    record(treatment, 2, peeling=1)
     assert summary_of(treatment)["review_flagged"] is False
 
 
@@ -101,7 +102,7 @@ def test_the_admin_shows_entries_but_cannot_delete_one(
 ):
     entry = record(treatment, 1)
     admin = django_user_model.objects.create_superuser("admin@example.test", password="x")
-    client.force_login(admin)
+    login(client, admin)
     assert (
         client.get(reverse("admin:diary_entry_change", args=[entry.pk])).status_code == 200
     )

@@ -37,7 +37,7 @@ def test_today_says_which_day_it_is_and_what_is_usual(client, treatment):
     assert "What is usual on day 2" in response.text
     usual = {u.symptom: u.words for u in response.context["usual"]}
     assert usual["redness"] == "slight to moderate"
-    assert usual["pain"] == "0–3 out of 10"
+    assert usual["pain"] == "0–2 out of 10"
 
 
 def test_aftercare_shows_clock_times_in_the_clinics_zone(client, treatment):
@@ -113,8 +113,8 @@ def test_today_runs_the_same_queries_for_1_or_30_entries(
     for day in range(today - entries + 1, today + 1):
         record(treatment, day, photos=[prepared_photo()])
     client.force_login(treatment.patient)
-    # session, user, treatment (with clinic, procedure, course, patient), today's
+    # session, user, authenticator check, treatment (with clinic, procedure, course, patient), today's
     # entry, its flags, its photos, the logged days, the last photos as guides, the
     # clinic's replies, staff check for the navigation
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         assert client.get(reverse("diary:today")).status_code == 200

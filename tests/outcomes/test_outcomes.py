@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from clinic.models import AuditEntry
 from outcomes.cohorts import pseudonym
+from tests.conftest import login
 from tests.factories import StaffFactory, TreatmentFactory, record
 
 
@@ -35,7 +36,7 @@ def cohort(clinic, count, *, resolved_on, depth="0.50", note=""):
 
 def test_managers_see_adherence_flag_rates_and_time_to_resolution(client, clinic, manager):
     cohort(clinic, 6, resolved_on=4)
-    client.force_login(manager)
+    login(client, manager)
     response = client.get(reverse("outcomes:outcomes"))
     (summary,) = response.context["cohorts"]
     assert (summary.treatments, summary.adherence, summary.adherent_patients) == (
@@ -54,21 +55,21 @@ def test_managers_see_adherence_flag_rates_and_time_to_resolution(client, clinic
 
 def test_two_cohorts_are_compared_with_a_log_rank_test(client, clinic, manager):
     cohort(clinic, 6, resolved_on=2, depth="0.50")
-    cohort(clinic, 6, resolved_on=8, depth="1.00")
-    client.force_login(manager)
+    cohort(clinic, 6, resolved_on=10, depth="1.00")
+    login(client, manager)
     response = client.get(
         reverse("outcomes:outcomes") + "?a-needle_depth_mm=0.5&b-needle_depth_mm=1.0"
     )
     fast, slow = response.context["cohorts"]
     assert (fast.label, slow.label) == ("0.5 mm", "1.0 mm")
-    assert (fast.resolution["redness"].median, slow.resolution["redness"].median) == (2, 8)
-    assert slow.review_share == 1.0  # redness 3 is above the band from day 4
+    assert (fast.resolution["redness"].median, slow.resolution["redness"].median) == (2, 10)
+    assert slow.review_share == 1.0  # redness 3 is above the band from day 8
     assert response.context["tests"]["redness"].p_value < 0.01
 
 
 def test_a_cohort_under_5_treatments_shows_counts_only(client, clinic, manager):
     cohort(clinic, 4, resolved_on=3)
-    client.force_login(manager)
+    login(client, manager)
     response = client.get(reverse("outcomes:outcomes"))
     (summary,) = response.context["cohorts"]
     assert (summary.treatments, summary.small, summary.resolution) == (4, True, {})
@@ -79,16 +80,16 @@ def test_a_large_cohort_leaving_the_band_suggests_reviewing_the_course(
     client, clinic, manager
 ):
     cohort(clinic, 20, resolved_on=9)
-    client.force_login(manager)
+    login(client, manager)
     response = client.get(reverse("outcomes:outcomes") + "?a-procedure=1")
     suggestions = response.context["cohorts"][0].suggestions
     assert suggestions[0].startswith(
-        "Day 4: 100% of this cohort reported redness above 2, the course's upper limit"
+        "Day 8: 100% of this cohort reported redness above 2, the course's upper limit"
     )
 
 
 def test_only_managers_see_outcomes(client, clinic, clinician, treatment):
-    client.force_login(clinician)
+    login(client, clinician)
     assert client.get(reverse("outcomes:outcomes")).status_code == 404
     assert client.get(reverse("outcomes:outcomes_export")).status_code == 404
     assert client.get(reverse("outcomes:outcomes_summary_export")).status_code == 404
@@ -105,7 +106,7 @@ def test_another_clinics_manager_sees_none_of_these_treatments(
     elsewhere = StaffFactory(
         clinic=other_clinician.staff_roles.get().clinic, role="manager"
     )
-    client.force_login(elsewhere.user)
+    login(client, elsewhere.user)
     assert client.get(reverse("outcomes:outcomes")).context["cohorts"][0].treatments == 0
     export = client.get(reverse("outcomes:outcomes_export") + "?cohort=a")
     assert len(export.content.decode().splitlines()) == 1  # the header only
@@ -117,7 +118,7 @@ def test_the_export_is_pseudonymous_without_names_or_notes_and_audited(
     client, clinic, manager
 ):
     (treatment,) = cohort(clinic, 1, resolved_on=3, note="My neighbour Hana saw it")
-    client.force_login(manager)
+    login(client, manager)
     response = client.get(reverse("outcomes:outcomes_export") + "?cohort=a")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     text = response.content.decode()
@@ -133,7 +134,7 @@ def test_the_export_is_pseudonymous_without_names_or_notes_and_audited(
 
 
 def test_an_unknown_cohort_or_bad_filter_does_not_break_the_page(client, clinic, manager):
-    client.force_login(manager)
+    login(client, manager)
     assert client.get(reverse("outcomes:outcomes_export") + "?cohort=z").status_code == 404
     response = client.get(reverse("outcomes:outcomes") + "?a-needle_depth_mm=banana")
     assert response.status_code == 200
@@ -147,7 +148,7 @@ def test_an_unknown_cohort_or_bad_filter_does_not_break_the_page(client, clinic,
 
 def test_a_symptom_settled_on_day_0_shows_day_0_not_not_reached(client, clinic, manager):
     cohort(clinic, 5, resolved_on=0)
-    client.force_login(manager)
+    login(client, manager)
     response = client.get(reverse("outcomes:outcomes"))
     assert response.context["cohorts"][0].resolution["redness"].median == 0
     assert "<td>0 (0–0)</td>" in response.text
@@ -163,7 +164,7 @@ def test_day_14_answers_are_summarised_per_cohort(client, clinic, manager):
             makeup_day=None if n else 4,
             satisfaction=9,
         )
-    client.force_login(manager)
+    login(client, manager)
     response = client.get(reverse("outcomes:outcomes"))
     (summary,) = response.context["cohorts"]
     assert (summary.reports, summary.back_to_work_day, summary.makeup_day) == (6, 2.5, 4)
@@ -202,7 +203,7 @@ def test_the_summary_table_exports_as_csv_with_counts_only_for_small_cohorts(
     fast = cohort(clinic, 6, resolved_on=2, depth="0.50")
     cohort(clinic, 3, resolved_on=8, depth="1.00")
     cohort(clinic, 6, resolved_on=8, depth="1.50")
-    client.force_login(manager)
+    login(client, manager)
     query = "?a-needle_depth_mm=0.5&b-needle_depth_mm=1.0&c-needle_depth_mm=1.5"
     page = client.get(reverse("outcomes:outcomes") + query)
     assert (

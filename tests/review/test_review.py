@@ -8,6 +8,7 @@ from django.utils import timezone
 from clinic.models import AuditEntry
 from review.models import CaseEvent, ReviewCase
 from review.services import case_resolve, review_digest
+from tests.conftest import login
 from tests.factories import StaffFactory, TreatmentFactory, record
 
 
@@ -21,7 +22,7 @@ def test_flags_on_a_treatment_join_one_open_case(treatment):
     (case,) = ReviewCase.objects.all()
     assert case.flags.count() == 2
     assert list(case.events.values_list("kind", flat=True)) == ["opened", "flagged"]
-    assert (case.level, case.priority, case.worst_excess) == ("review", 1, 3)  # pain 6 > 3
+    assert (case.level, case.priority, case.worst_excess) == ("review", 1, 2)  # pain 6 > 4
 
 
 def test_an_urgent_flag_makes_the_case_urgent(treatment):
@@ -68,11 +69,11 @@ def test_the_queue_runs_the_same_queries_however_many_cases(
     client, clinic, clinician, django_assert_num_queries, count
 ):
     queue_cases(clinic, count)
-    client.force_login(clinician)
-    # session, user, staff check, counts by status (which also give the paginator's
+    login(client, clinician)
+    # session, user, the session's second-factor device, staff check, counts by status (which also give the paginator's
     # total and the navigation's badge), procedures and practitioners for the filters,
     # the page of cases (with patient, procedure, clinic and latest photo), their flags
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(reverse("review:case_queue"))
     assert len(response.context["page"]) == min(count, 25)
     assert response.context["page"].paginator.count == count
@@ -93,7 +94,7 @@ def test_the_queue_puts_urgent_first_then_furthest_out_then_oldest(
     ReviewCase.objects.filter(treatment=newer).update(
         opened_at=timezone.now() + timedelta(minutes=1)
     )
-    client.force_login(clinician)
+    login(client, clinician)
     page = client.get(reverse("review:case_queue")).context["page"]
     case_of = {c.treatment: c.pk for c in ReviewCase.objects.all()}
     assert [row["pk"] for row in page] == [
@@ -108,7 +109,7 @@ def test_the_queue_filters_and_marks_overdue_cases(client, clinic, clinician):
         opened_at=timezone.now() - timedelta(hours=3)
     )
     record(TreatmentFactory(clinic=clinic), 1, pain=6)
-    client.force_login(clinician)
+    login(client, clinician)
     urgent_only = client.get(reverse("review:case_queue") + "?status=open&level=urgent")
     assert [row["pk"] for row in urgent_only.context["page"]] == [
         ReviewCase.objects.get(treatment=late).pk
@@ -124,7 +125,7 @@ def test_the_queue_filters_and_marks_overdue_cases(client, clinic, clinician):
 def test_a_clinician_acknowledges_notes_contacts_and_resolves(client, treatment, clinician):
     record(treatment, 2, pain=6)
     case = ReviewCase.objects.get()
-    client.force_login(clinician)
+    login(client, clinician)
     case_action(client, case, "acknowledge")
     case_action(client, case, "note", text="Looks like a normal flare")
     case_action(client, case, "contact", contact="phone", text="Called, feels better")
@@ -157,7 +158,7 @@ def test_a_clinician_acknowledges_notes_contacts_and_resolves(client, treatment,
 def test_resolving_twice_is_refused_with_a_reason(client, treatment, clinician):
     record(treatment, 2, pain=6)
     case = ReviewCase.objects.get()
-    client.force_login(clinician)
+    login(client, clinician)
     case_action(client, case, "resolve", outcome="treated")
     response = client.post(
         reverse("review:case_action", args=[case.pk, "resolve"]),
@@ -173,7 +174,7 @@ def test_resolving_twice_is_refused_with_a_reason(client, treatment, clinician):
 def test_an_invalid_action_keeps_what_was_typed(client, treatment, clinician):
     record(treatment, 2, pain=6)
     case = ReviewCase.objects.get()
-    client.force_login(clinician)
+    login(client, clinician)
     response = case_action(client, case, "resolve", outcome="magic", message="Typed text")
     assert response.status_code == 200
     assert "outcome" in response.context["resolve_form"].errors
@@ -185,7 +186,7 @@ def test_an_invalid_action_keeps_what_was_typed(client, treatment, clinician):
 def test_unknown_actions_and_wrong_methods_are_refused(client, treatment, clinician):
     record(treatment, 2, pain=6)
     case = ReviewCase.objects.get()
-    client.force_login(clinician)
+    login(client, clinician)
     assert client.post(f"/clinic/cases/{case.pk}/delete/").status_code == 404
     assert (
         client.get(reverse("review:case_action", args=[case.pk, "resolve"])).status_code
@@ -197,7 +198,7 @@ def test_unknown_actions_and_wrong_methods_are_refused(client, treatment, clinic
 def test_opening_a_case_writes_an_audit_row(client, treatment, clinician):
     record(treatment, 2, pain=6)
     case = ReviewCase.objects.get()
-    client.force_login(clinician)
+    login(client, clinician)
     assert client.get(reverse("review:case_detail", args=[case.pk])).status_code == 200
     entry = AuditEntry.objects.get()
     assert (
@@ -225,17 +226,17 @@ def test_only_managers_read_the_audit_log_of_their_own_clinic(
     client, clinic, treatment, clinician, other_clinician
 ):
     manager = StaffFactory(clinic=clinic, role="manager").user
-    client.force_login(clinician)
+    login(client, clinician)
     client.get(reverse("clinic:treatment_detail", args=[treatment.pk]))
     elsewhere = StaffFactory(
         clinic=other_clinician.staff_roles.get().clinic, role="manager"
     )
     assert client.get(reverse("clinic:audit_log")).status_code == 404  # a clinician
-    client.force_login(manager)
+    login(client, manager)
     assert [e.actor for e in client.get(reverse("clinic:audit_log")).context["page"]] == [
         clinician
     ]
-    client.force_login(elsewhere.user)
+    login(client, elsewhere.user)
     assert list(client.get(reverse("clinic:audit_log")).context["page"]) == []
 
 
@@ -332,11 +333,11 @@ def test_the_case_page_runs_the_same_queries_however_long_the_diary(
     for day in range(days):
         record(treatment, day, redness=0, bruising=0, peeling=0, pain=6 if day == 1 else 0)
     case = ReviewCase.objects.get()
-    client.force_login(clinician)
-    # session, user, staff roles, the case (with its treatment and clinic), the patient
+    login(client, clinician)
+    # session, user, the session's second-factor device, staff roles, the case (with its treatment and clinic), the patient
     # and practitioner, the course version, the audit row, the case events, the
     # entries, their flags, their photos, open cases for the navigation
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(reverse("review:case_detail", args=[case.pk]))
     assert [d.day for d in response.context["timeline"] if d.flags] == [1]
     assert [f["level"] for f in response.context["flags"]] == ["review"]
@@ -353,7 +354,7 @@ def test_the_case_page_shows_each_day_with_its_flags_note_and_photos(
     record(treatment, 1, warning_signs=["fever"], note="Feels hot tonight",
            photos=[prepare_photo(upload(phone_jpeg()))])  # fmt: skip
     photo = Photo.objects.get()
-    client.force_login(clinician)
+    login(client, clinician)
     response = client.get(reverse("review:case_detail", args=[ReviewCase.objects.get().pk]))
     day_0, day_1 = response.context["timeline"]
     assert (day_0.values, day_0.photos, day_0.flags) == ("3 · 1 · 1 · 5/10 · ●", [], [])
@@ -361,7 +362,12 @@ def test_the_case_page_shows_each_day_with_its_flags_note_and_photos(
     assert [level for level, _message in day_1.flags] == ["urgent"]
     assert "Feels hot tonight" in response.text
     assert '<h1 class="h3 mb-0">Aiko Tanaka</h1>' in response.text
-    assert "Velvet Skin v1 · performed" in response.text
+    assert "Velvet Skin v2 · performed" in response.text
+    # The clinician's text: compact and exact.
+    assert day_1.flags == [
+        ("urgent", "Warning sign fever (urgent) on day 1: Fever of 38 °C or more, or "
+                   "chills (Velvet Skin v2)"),
+    ]  # fmt: skip
     thumbnail = reverse("diary:photo_thumbnail", args=[photo.key])
     screen = reverse("diary:photo_screen", args=[photo.key])
     assert f'<a href="{screen}"><img src="{thumbnail}"' in response.text
@@ -399,7 +405,7 @@ def test_the_queue_filters_by_practitioner_named_as_on_the_treatment(
     treated = TreatmentFactory(clinic=clinic, practitioner=practitioner.user)
     record(treated, 1, pain=6)
     record(TreatmentFactory(clinic=clinic), 1, pain=6)
-    client.force_login(clinician)
+    login(client, clinician)
     response = client.get(
         reverse("review:case_queue") + f"?practitioner={practitioner.user.pk}"
     )

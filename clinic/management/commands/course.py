@@ -4,17 +4,18 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from clinic.models import CourseVersion
-from clinic.services import SHIPPED_COURSES
-from recovery.check import DiaryError, judge_diary
-from recovery.course import Course, course_from_dict
+from recovery.check import DiaryError, judge_diary, judge_diary_lines
+from recovery.course import SHIPPED_COURSES, Course, shipped_course
 
 
 class Command(BaseCommand):
     help = (
         "Work with procedure courses. 'course check <procedure-slug> < diary.json' judges "
         "a diary (a JSON list of entries) against the course and prints one verdict per "
-        "entry as JSON, writing nothing: for a clinic trying out a course. The shipped "
-        "course by default; --clinic <slug> for that clinic's own."
+        "entry as JSON, writing nothing: for a clinic trying out a course. With --jsonl, "
+        "each input line is a diary and each output line its list of verdicts (or "
+        '{"error": ...} for a bad line). The shipped course by default; --clinic '
+        "<slug> for that clinic's own."
     )
 
     def add_arguments(self, parser):
@@ -23,9 +24,18 @@ class Command(BaseCommand):
         check.add_argument("procedure", help="the procedure's slug, e.g. velvet-skin")
         check.add_argument("--version", type=int, help="a course version (default: latest)")
         check.add_argument("--clinic", help="a clinic's slug: judge with its own course")
+        check.add_argument(
+            "--jsonl",
+            action="store_true",
+            help="one diary per line in, one result per line out",
+        )
 
-    def handle(self, *args, procedure, version=None, clinic=None, **options):
+    def handle(self, *args, procedure, version=None, clinic=None, jsonl=False, **options):
         course = self._course(procedure, version, clinic)
+        if jsonl:
+            for line in judge_diary_lines(sys.stdin, course=course):
+                self.stdout.write(line)
+            return
         try:
             diary = json.load(sys.stdin)
         except json.JSONDecodeError as error:
@@ -40,12 +50,10 @@ class Command(BaseCommand):
         if clinic is None:
             if slug not in SHIPPED_COURSES:
                 raise CommandError(f"unknown procedure: {slug}")
-            name, versions = SHIPPED_COURSES[slug]
-            number = version or len(versions)
-            if not 1 <= number <= len(versions):
+            number = version or max(SHIPPED_COURSES[slug])
+            if number not in SHIPPED_COURSES[slug]:
                 raise CommandError(f"{slug} has no course version {version}")
-            definition, _note = versions[number - 1]
-            return course_from_dict(definition, procedure=name, version=number)
+            return shipped_course(slug, number)
         versions = CourseVersion.objects.filter(
             procedure__clinic__slug=clinic, procedure__slug=slug
         ).select_related("procedure")
