@@ -1,3 +1,5 @@
+from collections.abc import Iterable
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
 from django import forms
@@ -5,13 +7,17 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from diary.models import DowntimeReport, Photo
 from diary.photos import PhotoError, prepare_photo
+from diary.uploads import DroppedFile
 from recovery.scales import BRUISING, PAIN, PEELING, REDNESS, WARNING_SIGNS, Symptom
 
 MAX_PHOTOS_PER_ENTRY_SAVE = 6
+ANSWERS_KEPT = gettext_lazy(
+    "Your other answers are kept: choose the photo again, or save without it."
+)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -92,15 +98,20 @@ class EntryForm(forms.Form):
         label=gettext_lazy("Photos"),
         required=False,
         widget=MultipleFileInput(attrs={"accept": "image/*,.heic,.heif"}),
-        help_text=gettext_lazy(
-            "Same place, same light, no filter. JPEG, PNG, HEIC or WebP, up to 25 MB each."
-        ),
     )
 
-    def __init__(self, *args, too_large=(), **kwargs):
+    def __init__(self, *args, too_large: Iterable[DroppedFile] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.too_large = list(too_large)
         self.photo_names: list[str] = []
+        self.fields["photos"].help_text = _(
+            "Same place, same light, no filter. JPEG, PNG, HEIC or WebP; up to "
+            "%(n)d photos per save, %(each)s each and %(total)s together."
+        ) % {
+            "n": MAX_PHOTOS_PER_ENTRY_SAVE,
+            "each": filesizeformat(settings.PHOTO_MAX_BYTES),
+            "total": filesizeformat(settings.PHOTO_MAX_REQUEST_BYTES),
+        }
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -114,27 +125,21 @@ class EntryForm(forms.Form):
         )
 
     def clean_photos(self):
+        """Return the prepared photos; raise one error per photo that was dropped
+        while uploading or is not usable, or one for too many photos."""
         files = self.cleaned_data["photos"]
-        if len(files) > MAX_PHOTOS_PER_ENTRY_SAVE:
-            raise forms.ValidationError(
-                _("Please add at most %(n)d photos at a time.")
-                % {"n": MAX_PHOTOS_PER_ENTRY_SAVE}
-            )
-        limit = filesizeformat(settings.PHOTO_MAX_BYTES)
-        errors = [
-            _("“%(name)s” is larger than %(limit)s.") % {"name": name, "limit": limit}
-            for name in self.too_large
-        ]
+        chosen = len(files) + len(self.too_large)
+        if chosen > MAX_PHOTOS_PER_ENTRY_SAVE:
+            too_many = _(
+                "You chose %(count)d photos: one save takes at most %(n)d. Choose "
+                "up to %(n)d now and add the others in another save."
+            ) % {"count": chosen, "n": MAX_PHOTOS_PER_ENTRY_SAVE}
+            raise forms.ValidationError([too_many, ANSWERS_KEPT])
+        errors = self._dropped_errors()
         prepared = []
         for upload in files:
             if upload.size > settings.PHOTO_MAX_BYTES:
-                errors.append(
-                    _("“%(name)s” is larger than %(limit)s.")
-                    % {
-                        "name": upload.name,
-                        "limit": filesizeformat(settings.PHOTO_MAX_BYTES),
-                    }
-                )
+                errors.append(_too_large(upload.name))
                 continue
             try:
                 prepared.append(prepare_photo(upload))
@@ -142,13 +147,29 @@ class EntryForm(forms.Form):
             except PhotoError as error:
                 errors.append(f"“{upload.name}”: {error}")
         if errors:
-            errors.append(
-                _(
-                    "Your other answers are kept: choose the photo again, or save without it."
-                )
-            )
-            raise forms.ValidationError(errors)
+            raise forms.ValidationError([*errors, ANSWERS_KEPT])
         return prepared
+
+    def _dropped_errors(self) -> list[str]:
+        """A message per photo that was too large on its own, then one naming the
+        photos that did not fit in the request's total."""
+        errors = [_too_large(f.name) for f in self.too_large if f.limit == "photo"]
+        over = [f"“{f.name}”" for f in self.too_large if f.limit == "request"]
+        if over:
+            errors.append(
+                ngettext(
+                    "%(names)s was not added: the photos of one save can add up to "
+                    "%(limit)s at most. Save fewer photos at a time.",
+                    "%(names)s were not added: the photos of one save can add up to "
+                    "%(limit)s at most. Save fewer photos at a time.",
+                    len(over),
+                )
+                % {
+                    "names": ", ".join(over),
+                    "limit": filesizeformat(settings.PHOTO_MAX_REQUEST_BYTES),
+                }
+            )
+        return errors
 
     def quality_warnings(self) -> list[str]:
         """A friendly sentence per saved photo that is too dark, too bright or blurred."""
@@ -167,6 +188,11 @@ class EntryForm(forms.Form):
                     % {"name": name, "issues": issues}
                 )
         return warnings
+
+
+def _too_large(name: str) -> str:
+    limit = filesizeformat(settings.PHOTO_MAX_BYTES)
+    return _("“%(name)s” is larger than %(limit)s.") % {"name": name, "limit": limit}
 
 
 class DowntimeReportForm(forms.ModelForm):

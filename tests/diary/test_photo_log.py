@@ -4,12 +4,16 @@ import time
 
 import pytest
 from django.core.files.storage import default_storage
+from django.core.files.uploadhandler import SkipFile
 from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image, ImageDraw
 
+from diary.forms import EntryForm
 from diary.models import Entry, Photo
 from diary.photos import prepare_photo, quality_issues, redness_index
+from diary.uploads import DroppedFile, PhotoSizeLimitUploadHandler
+from tests.conftest import login
 from tests.diary.test_entry_form import day_url, form_data
 from tests.factories import record
 from tests.images import image_bytes, png_header_only, swapped_primaries_icc, upload
@@ -99,6 +103,89 @@ def test_a_photo_over_the_size_limit_is_refused_while_uploading(
     assert not any(media.rglob("*.jpg")) if media.exists() else True
 
 
+def test_six_photos_are_saved_and_a_seventh_is_refused_with_the_answers_kept(
+    client, treatment, media
+):
+    client.force_login(treatment.patient)
+    seven = [upload(image_bytes("JPEG"), name=f"{n}.jpg") for n in range(7)]
+    response = client.post(day_url(treatment, 2), form_data(note="keep me", photos=seven))
+    assert response.context["form"].errors["photos"] == [
+        "You chose 7 photos: one save takes at most 6. Choose up to 6 now and add the "
+        "others in another save.",
+        "Your other answers are kept: choose the photo again, or save without it.",
+    ]
+    assert "keep me" in response.text
+    assert not Entry.objects.exists()
+    assert not media.exists() or not any(media.rglob("*.*"))
+    six = [upload(image_bytes("JPEG"), name=f"{n}.jpg") for n in range(6)]
+    response = client.post(day_url(treatment, 2), form_data(photos=six))
+    assert response.status_code == 302
+    assert Photo.objects.count() == 6
+
+
+def test_the_form_says_the_limits_before_anything_is_chosen():
+    assert EntryForm().fields["photos"].help_text == (
+        "Same place, same light, no filter. JPEG, PNG, HEIC or WebP; up to 6 photos "
+        "per save, 25.0\xa0MB each and 60.0\xa0MB together."
+    )
+
+
+def test_photos_past_the_total_for_one_save_stop_being_kept_while_uploading(
+    client, treatment, settings, media
+):
+    settings.PHOTO_MAX_REQUEST_BYTES = 30_000
+    photo = sharp_photo()
+    assert 2 * len(photo) <= 30_000 < 3 * len(photo)  # two fit, a third does not
+    client.force_login(treatment.patient)
+    photos = [upload(photo, name=name) for name in ("a.jpg", "b.jpg", "c.jpg", "d.jpg")]
+    response = client.post(day_url(treatment, 2), form_data(note="keep me", photos=photos))
+    form = response.context["form"]
+    assert [f.name for f in form.files.getlist("photos")] == ["a.jpg", "b.jpg"]
+    assert form.errors["photos"] == [
+        "“c.jpg”, “d.jpg” were not added: the photos of one save can add up to "
+        "29.3\xa0KB at most. Save fewer photos at a time.",
+        "Your other answers are kept: choose the photo again, or save without it.",
+    ]
+    assert "keep me" in response.text
+    assert not Entry.objects.exists()
+    assert not media.exists() or not any(media.rglob("*.*"))
+
+
+def test_a_photo_dropped_for_its_own_size_does_not_count_towards_the_total(
+    client, treatment, settings
+):
+    settings.PHOTO_MAX_REQUEST_BYTES = 30_000
+    settings.PHOTO_MAX_BYTES = 20_000
+    small, big = sharp_photo(), sharp_photo(size=(960, 720))
+    assert len(small) * 2 <= 30_000 and len(big) > 20_000
+    client.force_login(treatment.patient)
+    photos = [upload(small, "a.jpg"), upload(big, "big.jpg"), upload(small, "b.jpg")]
+    response = client.post(day_url(treatment, 2), form_data(photos=photos))
+    form = response.context["form"]
+    assert [f.name for f in form.files.getlist("photos")] == ["a.jpg", "b.jpg"]
+    assert form.errors["photos"] == [
+        "“big.jpg” is larger than 19.5\xa0KB.",
+        "Your other answers are kept: choose the photo again, or save without it.",
+    ]
+
+
+def test_the_upload_handler_stops_keeping_a_photo_at_the_chunk_that_passes_the_total(
+    rf, settings
+):
+    settings.PHOTO_MAX_BYTES = 100
+    settings.PHOTO_MAX_REQUEST_BYTES = 150
+    request = rf.post("/")
+    handler = PhotoSizeLimitUploadHandler(request)
+    handler.new_file("photos", "a.jpg", "image/jpeg", None)
+    assert handler.receive_data_chunk(b"a" * 80, 0) == b"a" * 80
+    assert handler.file_complete(80) is None  # the next handler keeps the file
+    handler.new_file("photos", "b.jpg", "image/jpeg", None)
+    assert handler.receive_data_chunk(b"b" * 60, 0) == b"b" * 60
+    with pytest.raises(SkipFile):
+        handler.receive_data_chunk(b"b" * 20, 60)  # 80 kept + 80 received > 150
+    assert request.photos_too_large == [DroppedFile("b.jpg", "request")]
+
+
 def test_the_form_shows_the_last_photo_of_each_view_as_a_guide(client, treatment):
     record(treatment, 0, photos=[prepare_photo(upload(sharp_photo()))])
     client.force_login(treatment.patient)
@@ -127,7 +214,7 @@ def test_nobody_else_can_remove_a_photo(client, treatment, other_patient, clinic
     key = Photo.objects.get().key
     url = reverse("diary:photo_remove", args=[key])
     for user in (other_patient, clinician):
-        client.force_login(user)
+        login(client, user)
         assert client.post(url).status_code == 404
     client.force_login(treatment.patient)
     assert client.get(url).status_code == 405
@@ -141,7 +228,7 @@ def test_compare_pairs_day_0_with_the_latest_day_view_by_view(client, treatment,
            photos=[prepare_photo(upload(sharp_photo(color=(225, 150, 140))))])  # fmt: skip
     Photo.objects.update(view=front["photo_view"])
     for user in (treatment.patient, clinician):
-        client.force_login(user)
+        login(client, user)
         response = client.get(reverse("diary:compare", args=[treatment.pk]))
         assert (response.context["first"], response.context["second"]) == (0, 2)
         (row,) = response.context["rows"]
@@ -160,7 +247,7 @@ def test_compare_pairs_day_0_with_the_latest_day_view_by_view(client, treatment,
 def test_compare_is_private(client, treatment, other_patient, other_clinician):
     url = reverse("diary:compare", args=[treatment.pk])
     for user in (other_patient, other_clinician):
-        client.force_login(user)
+        login(client, user)
         assert client.get(url).status_code == 404
     client.logout()
     assert client.get(url).status_code == 302
