@@ -1,4 +1,7 @@
+from ipaddress import ip_address, ip_network
 from typing import Protocol
+
+from django.conf import settings
 
 from clinic.models import AuditEntry
 
@@ -26,6 +29,23 @@ def audit_record(
 
 
 def client_address(request) -> str | None:
-    """The caller's address as the server saw it (behind a proxy: the proxy's, unless
-    the proxy is trusted to set REMOTE_ADDR)."""
-    return request.META.get("REMOTE_ADDR") or None
+    """The caller's address, as the audit log and the login lockout (axes) see it.
+
+    Behind our HTTPS proxy (BEHIND_HTTPS_PROXY) it is the rightmost X-Forwarded-For
+    entry that is not one of TRUSTED_PROXIES: each proxy appends the address that
+    connected to it, and anything further left was written by the client and may be
+    made up. Otherwise the header is ignored and it is REMOTE_ADDR. Returns None when
+    neither gives an address.
+    """
+    remote = request.META.get("REMOTE_ADDR") or None
+    if not settings.BEHIND_HTTPS_PROXY:
+        return remote
+    trusted = [ip_network(proxy, strict=False) for proxy in settings.TRUSTED_PROXIES]
+    for hop in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+        try:
+            address = ip_address(hop.strip())
+        except ValueError:
+            break  # not written by a proxy of ours: trust nothing left of it
+        if not any(address in network for network in trusted):
+            return str(address)
+    return remote

@@ -127,10 +127,22 @@ LOGOUT_REDIRECT_URL = "login"
 # the patient has set a password.
 PASSWORD_RESET_TIMEOUT = 7 * 24 * 3600
 
-# Lock a username out from one address after repeated failed logins (django-axes).
+# Failed logins (django-axes), counted over the last hour; README, "Login and lockout".
+# An email from one address, any emails from one address (password spraying), one
+# email from any address: each set locks at its own limit (clinic.lockout). Attempts
+# refused during a lockout are not counted, so one address adds at most 5 failures to
+# an email, and locking an email out everywhere takes 10 addresses (50 / 5).
 AXES_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], ["ip_address"], ["username"]]
+LOGIN_FAILURE_LIMITS = [
+    AXES_FAILURE_LIMIT,
+    int(env("LOGIN_ADDRESS_FAILURE_LIMIT", "20")),
+    int(env("LOGIN_ACCOUNT_FAILURE_LIMIT", "50")),
+]
+AXES_HANDLER = "clinic.lockout.LoginLockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "clinic.audit.client_address"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -227,6 +239,10 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBU
 SESSION_COOKIE_AGE = 14 * 24 * 3600
 if env_bool("BEHIND_HTTPS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind the proxy, the client's address is the rightmost X-Forwarded-For entry that is
+# not one of TRUSTED_PROXIES (clinic.audit.client_address); otherwise REMOTE_ADDR.
+BEHIND_HTTPS_PROXY = env_bool("BEHIND_HTTPS_PROXY")
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
