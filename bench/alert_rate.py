@@ -396,13 +396,13 @@ def main() -> None:
         "than the first logged day at the top of the rise)"
     )
     print(
-        f"typical_urgent_entries={v2.urgent} of {v2.entries} (version 2; the rate below "
-        "is rounded to 3 places)"
+        f"typical_urgent_entries={v2.urgent} of {v2.entries} (version 2: pain noise at "
+        "the alarm's floor on day 3; target 0)"
     )
     silent = v2.caught[SILENT_INFECTION] / v2.tried[SILENT_INFECTION]
     print(f"silent_infection_urgent={silent:.2f} (target 0.95 or more)")
     print(f"typical_flag_rate={v2.flagged / v2.entries:.3f}")
-    print(f"typical_urgent_rate={v2.urgent / v2.entries:.3f}")
+    print(f"typical_urgent_rate={v2.urgent / v2.entries:.5f}")  # 3 places hid 2 entries
     print(f"harm_urgent_recall={recall(v2, Level.URGENT):.2f}")
     print(f"harm_review_recall={recall(v2, Level.REVIEW):.2f}")
 

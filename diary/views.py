@@ -25,7 +25,7 @@ from diary.models import DowntimeReport, Entry, Flag, Photo
 from diary.services import EntryValues, entry_record, photo_delete
 from diary.serving import photo_response
 from recovery.aftercare import Status, aftercare_at
-from recovery.judge import usual_for_day
+from recovery.judge import usual_for_day, usual_without_box
 from recovery.scales import SYMPTOMS, SYMPTOMS_BY_CODE
 from review.models import ReviewCase
 
@@ -130,6 +130,7 @@ def _day_context(treatment: Treatment, day: int, *, now) -> dict:
         "treatment": treatment, "day": day, "day_date": treatment.date_of_day(day),
         "is_today": day == today_day,
         "usual": usual_for_day(course=course, day=day, translate=_),
+        "usual_without_box": usual_without_box(day=day, translate=_),
         "aftercare": [a for a in aftercare if a not in quiet],
         "allowed_now": [a.title for a in quiet],
         "missed_days": [d for d in range(today_day) if d not in logged_days],

@@ -1,9 +1,11 @@
 """Demo data for `make run`: two clinics in Tokyo, their staff and patients.
 
 Smart Skin's patients were treated 0, 2, 5 and 12 days ago; their entries follow the
-usual course, except Chika's, whose redness rises again on day 5 (flagged). A second
-clinic, Aoyama Skin, has its own clinician, manager and two patients, so the fence
-between clinics can be seen: neither clinic's staff see anything of the other's.
+usual course (version 2), except Chika's, whose redness comes back on day 5 and whose
+pain rises again (an urgent case: the pain alarm). A second clinic, Aoyama Skin, has
+its own clinician, manager and two patients, one of them with redness back on day 4
+(a case for review), so the fence between clinics can be seen: neither clinic's
+staff see anything of the other's.
 """
 
 import io
@@ -193,7 +195,9 @@ def _patient(clinic, procedure, practitioner, email, name, days, missed, now):
         redness, bruising, peeling, pain = USUAL[min(day, 14)]
         note = ""
         if email.startswith("chika") and day == 5:
-            redness, pain, note = 4, 3, "It looks redder again today and feels warm."
+            redness, pain, note = 4, 5, "It looks redder again today and hurts more."
+        if email.startswith("felix") and day == 4:
+            redness, note = 4, "Redder than yesterday."
         values = EntryValues(
             redness=redness,
             bruising=bruising,

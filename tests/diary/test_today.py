@@ -118,3 +118,17 @@ def test_today_runs_the_same_queries_for_1_or_30_entries(
     # clinic's replies, staff check for the navigation
     with django_assert_num_queries(11):
         assert client.get(reverse("diary:today")).status_code == 200
+
+
+def test_what_needs_no_box_is_said_on_the_days_it_is_usual(client, treatment):
+    treatment.performed_at = MONDAY_1030
+    treatment.save()
+    client.force_login(treatment.patient)
+    with time_machine.travel(datetime(2026, 11, 24, 9, 0, tzinfo=TOKYO), tick=False):
+        day_1 = client.get(reverse("diary:today")).text
+    with time_machine.travel(datetime(2026, 11, 26, 9, 0, tzinfo=TOKYO), tick=False):
+        day_3 = client.get(reverse("diary:today")).text
+    for usual in ("Warmth of the treated skin", "Puffy eyelids",
+                  "Pinpoint spots of blood on the pillow in the morning"):  # fmt: skip
+        assert usual in day_1
+        assert usual not in day_3
