@@ -310,6 +310,7 @@ class AuditEntry(models.Model):
         EXPORT = "export", _("Exported data")
         REVIEW = "review", _("Review action")
         ERASE = "erase", _("Deleted diary data on request")
+        PUBLISH_COURSE = "publish_course", _("Published a course version")
 
     clinic = models.ForeignKey(
         Clinic, on_delete=models.PROTECT, related_name="audit_entries"
