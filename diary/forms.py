@@ -12,7 +12,15 @@ from django.utils.translation import gettext_lazy, ngettext
 from diary.models import DowntimeReport, Photo
 from diary.photos import PhotoError, prepare_photo
 from diary.uploads import DroppedFile
-from recovery.scales import BRUISING, PAIN, PEELING, REDNESS, WARNING_SIGNS, Symptom
+from recovery.scales import (
+    BLEEDING_LABEL,
+    BRUISING,
+    PAIN,
+    PEELING,
+    REDNESS,
+    WARNING_SIGNS,
+    Symptom,
+)
 
 MAX_PHOTOS_PER_ENTRY_SAVE = 6
 ANSWERS_KEPT = gettext_lazy(
@@ -70,7 +78,7 @@ class EntryForm(forms.Form):
         ),
     )
     bleeding = forms.TypedChoiceField(
-        label=gettext_lazy("Bleeding or oozing"),
+        label=gettext_lazy(BLEEDING_LABEL),
         choices=[("no", gettext_lazy("No")), ("yes", gettext_lazy("Yes"))],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect(attrs={"class": "btn-check"}),
