@@ -12,4 +12,6 @@ urlpatterns = [
         name="outcomes_summary_export",
     ),
     path("patients/<int:pk>/erase/", views.patient_erase, name="patient_erase"),
+    path("courses/", views.course_list, name="course_list"),
+    path("courses/<int:pk>/lab/", views.course_lab, name="course_lab"),
 ]

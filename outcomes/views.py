@@ -11,10 +11,21 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from clinic.access import managed_clinics, manager_required, staff_required
 from clinic.audit import client_address
-from clinic.models import AuditEntry, ClinicPatient, Treatment
+from clinic.models import AuditEntry, ClinicPatient, Procedure, Treatment
 from diary.erasure import AlreadyErased, erasure_preview, patient_data_erase
 from outcomes.cohorts import cohort_csv, cohorts_compare, comparison_csv
 from outcomes.forms import COHORT_PREFIXES, CohortForm, cohort_choices
+from outcomes.lab import (
+    CourseConflict,
+    band_chart,
+    course_publish,
+    course_replay,
+    lab_diaries,
+    observed_spreads,
+    procedures_in_force,
+    resolved_cases,
+)
+from outcomes.lab_forms import CourseDraft
 from recovery.scales import SYMPTOMS
 
 
@@ -153,3 +164,78 @@ def patient_erase(request, pk: int):
         "record": record, "form": form, "treatments": treatments,
         "preview": erasure_preview(clinic_patient=record),
     })  # fmt: skip
+
+
+@manager_required
+@require_GET
+def course_list(request):
+    """The procedures of the clinics the user manages, with the version in force."""
+    procedures = procedures_in_force(clinics=managed_clinics(request))
+    return render(request, "outcomes/course_list.html", {"procedures": procedures})
+
+
+@manager_required
+@require_http_methods(["GET", "POST"])
+def course_lab(request, pk: int):
+    """A draft of the procedure's next course version, from the version in force:
+    "Try it" replays it over the clinic's diaries (writing nothing), "Publish" saves
+    it as the next version. Another clinic's procedure, or a clinician, gets a 404."""
+    procedure = get_object_or_404(
+        Procedure.objects.filter(clinic__in=managed_clinics(request)), pk=pk
+    )
+    in_force = procedure.current_course()
+    action = request.POST.get("action")
+    draft = CourseDraft(
+        request.POST or None, in_force=in_force, publishing=action == "publish"
+    )
+    if action == "publish" and draft.ready_to_publish():
+        try:
+            version = course_publish(
+                procedure=procedure, definition=draft.definition(),
+                note=draft.publish.cleaned_data["note"], based_on=_based_on(request),
+                actor=request.user, address=client_address(request),
+            )  # fmt: skip
+        except CourseConflict as conflict:
+            draft.publish.add_error(None, _(
+                "Version %(n)s was published while you were editing. Try your draft "
+                "against it, then publish again.") % {"n": conflict.latest})  # fmt: skip
+        else:
+            messages.success(request, _("%(procedure)s version %(n)s is now in force: new "
+                             "treatments get it.") % {"procedure": procedure.name,
+                                                      "n": version.version})  # fmt: skip
+            return redirect("outcomes:course_list")
+    return render(request, "outcomes/course_lab.html", _lab_page(
+        procedure, in_force, draft, replay=action == "try"))  # fmt: skip
+
+
+def _based_on(request) -> int:
+    """The version in force when the manager loaded the draft (0 if the field was
+    tampered with, which then conflicts)."""
+    try:
+        return int(request.POST.get("based_on", ""))
+    except ValueError:
+        return 0
+
+
+def _lab_page(procedure, in_force, draft: CourseDraft, *, replay: bool) -> dict:
+    """The lab's context: each symptom's bands with its chart (the draft's bands if
+    they make a course, else the version in force's), and the replay if asked."""
+    diaries = lab_diaries(procedure=procedure)
+    valid = draft.is_valid()
+    course = draft.course() if valid else in_force.course
+    spreads = observed_spreads(diaries=diaries)
+    sections = [
+        (symptom, draft.bands[symptom.code], draft.rules[f"peak_{symptom.code}"],
+         draft.rules[f"reaches_{symptom.code}"],
+         band_chart(symptom=symptom, course=course, spreads=spreads[symptom.code]))
+        for symptom in SYMPTOMS
+    ]  # fmt: skip
+    return {
+        "procedure": procedure, "in_force": in_force, "draft": draft,
+        "sections": sections, "chart_is_draft": valid,
+        "diaries": len(diaries), "entries": sum(len(d.observations) for d in diaries),
+        "replay": course_replay(
+            diaries=diaries, in_force=in_force.course, draft=course,
+            cases=resolved_cases(procedure=procedure),
+        ) if replay and valid else None,
+    }  # fmt: skip
