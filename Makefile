@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
-# Tests run with production-like settings (DEBUG off), which require a SECRET_KEY.
-TEST_ENV := SECRET_KEY=test-only-not-secret
+# Tests run with production-like settings (DEBUG off), which require a SECRET_KEY;
+# the test client speaks plain HTTP, so no redirect to HTTPS.
+TEST_ENV := SECRET_KEY=test-only-not-secret SECURE_SSL_REDIRECT=0
 
 .PHONY: run test lint format bench clean
 
@@ -23,6 +24,7 @@ test: $(INSTALLED)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+	SECRET_KEY=$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(50))') ALLOWED_HOSTS=diary.example.org $(PY) manage.py check --deploy --fail-level WARNING
 	$(TEST_ENV) $(PY) -m pytest
 
 lint: $(INSTALLED)

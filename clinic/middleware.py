@@ -1,4 +1,11 @@
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
+
+from clinic.two_factor import is_staff_user, second_factor_step
 
 
 class ClinicTimezoneMiddleware:
@@ -17,3 +24,98 @@ class ClinicTimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class TwoFactorMiddleware:
+    """Send a signed-in user who owes a second factor to the code page (or, staff
+    without an authenticator, to setting one up) before any other page, the admin
+    included. Must come after django_otp's OTPMiddleware, which says whether this
+    session has given a code.
+    """
+
+    # The pages needed to log in, out, give a code or reset a forgotten password.
+    OPEN = frozenset(
+        {
+            "login",
+            "logout",
+            "two_factor_verify",
+            "two_factor_enrol",
+            "password_reset",
+            "password_reset_done",
+            "password_reset_confirm",
+            "password_reset_complete",
+        }
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if not user.is_authenticated or user.is_verified():
+            return None
+        match = request.resolver_match
+        if (
+            match.namespace == "" and match.url_name in self.OPEN
+        ) or request.path.startswith(settings.STATIC_URL):
+            return None
+        step = second_factor_step(request)
+        if step is None:
+            return None
+        back = request.get_full_path() if request.method == "GET" else reverse("home")
+        page = "two_factor_verify" if step == "verify" else "two_factor_enrol"
+        return redirect(f"{reverse(page)}?{urlencode({'next': back})}")
+
+
+STAFF_SEEN = "staff_seen"
+
+
+def staff_session_refresh(session) -> None:
+    """Give a staff session STAFF_SESSION_IDLE_SECONDS more from now. Written at most
+    once a minute (a session write per page would cost three queries on every staff
+    page), so a staff session ends 29 to 30 minutes after its last request."""
+    now = int(timezone.now().timestamp())
+    seen = session.get(STAFF_SEEN)
+    idle = settings.STAFF_SESSION_IDLE_SECONDS
+    if seen is None or now - seen >= 60 or session.get("_session_expiry") != idle:
+        session.set_expiry(idle)
+        session[STAFF_SEEN] = now
+
+
+class SessionLifetimeMiddleware:
+    """Staff sessions end after STAFF_SESSION_IDLE_SECONDS without a request: each
+    staff request moves the end on. Patients keep SESSION_COOKIE_AGE (90 days), so
+    they stay signed in on their phone.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # After the view: a staff login gets its short lifetime from its first response.
+        if request.user.is_authenticated and is_staff_user(request):
+            staff_session_refresh(request.session)
+        return response
+
+
+class PrivateCacheMiddleware:
+    """`Cache-Control: no-store, private` on every response to a signed-in user:
+    pages, CSV exports, charts and photos hold health data, which no browser or proxy
+    cache should keep. A response that already says no-store keeps its own header.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith(settings.STATIC_URL):
+            return response
+        directives = response.get("Cache-Control", "").replace(" ", "").lower().split(",")
+        if request.user.is_authenticated and "no-store" not in directives:
+            response["Cache-Control"] = "no-store, private"
+        return response

@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "bootstrap",  # django-bootstrap-static: Bootstrap's files, served as static files
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "clinic",
     "review",
     "diary",
@@ -64,6 +67,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "clinic.middleware.TwoFactorMiddleware",
+    "clinic.middleware.SessionLifetimeMiddleware",
+    "clinic.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -236,13 +243,24 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
-SESSION_COOKIE_AGE = 14 * 24 * 3600
+# Patients stay signed in on their phone; staff sessions end after 30 minutes idle
+# (clinic.middleware.SessionLifetimeMiddleware).
+SESSION_COOKIE_AGE = 90 * 24 * 3600
+STAFF_SESSION_IDLE_SECONDS = 30 * 60
 if env_bool("BEHIND_HTTPS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Behind the proxy, the client's address is the rightmost X-Forwarded-For entry that is
 # not one of TRUSTED_PROXIES (clinic.audit.client_address); otherwise REMOTE_ADDR.
 BEHIND_HTTPS_PROXY = env_bool("BEHIND_HTTPS_PROXY")
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = int(
+    env("SECURE_HSTS_SECONDS", "0" if DEBUG else str(365 * 24 * 3600))
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+# Second factor (django-otp): the name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = "Downtime Diary"
 
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",

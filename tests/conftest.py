@@ -1,6 +1,10 @@
 import pytest
 from django.core.cache import cache
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from clinic.access import clinics_of
+from clinic.middleware import staff_session_refresh
 from tests.factories import (
     ClinicFactory,
     PatientFactory,
@@ -12,6 +16,7 @@ from tests.factories import (
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.SECURE_SSL_REDIRECT = False  # the test client speaks plain HTTP
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
         "default": {
@@ -67,6 +72,20 @@ def other_patient(clinic):
 
 
 def login(client, user) -> None:
-    """Sign `user` in as they would be after a complete login (staff with their
-    second factor verified)."""
+    """Sign `user` in as they would be after a complete login: staff (and a patient
+    who turned it on) with their second factor verified, as django-otp records it in
+    the session, and a staff session with its idle clock started. Staff get a
+    confirmed authenticator device if they have none; other patients are simply
+    signed in, as after their password."""
     client.force_login(user)
+    staff = user.is_staff or user.is_superuser or bool(clinics_of(user))
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None and not staff:
+        return
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Test phone", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    if staff:
+        staff_session_refresh(session)
+    session.save()

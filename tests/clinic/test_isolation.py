@@ -13,6 +13,7 @@ from diary.photos import prepare_photo
 from review.models import CaseEvent, ReviewCase
 from review.services import CaseError, case_note, case_resolve
 from tests.concurrency import postgres_only, two_at_once
+from tests.conftest import login
 from tests.factories import ClinicFactory, StaffFactory, TreatmentFactory, record
 from tests.images import phone_jpeg, upload
 
@@ -50,7 +51,7 @@ def test_every_staff_url_is_404_for_another_clinic_and_writes_nothing(
 ):
     gets, posts = staff_urls(flagged)
     events_before = list(CaseEvent.objects.values_list("id", flat=True))
-    client.force_login(other_clinician)
+    login(client, other_clinician)
     for url in gets:
         assert client.get(url).status_code == 404, url
     for url, data in posts:
@@ -64,7 +65,7 @@ def test_every_staff_url_is_404_for_another_clinic_and_writes_nothing(
 
 def test_the_same_urls_work_for_the_clinics_own_clinician(client, flagged, clinician):
     gets, _posts = staff_urls(flagged)
-    client.force_login(clinician)
+    login(client, clinician)
     for url in gets:
         assert client.get(url).status_code == 200, url
 
@@ -72,7 +73,7 @@ def test_the_same_urls_work_for_the_clinics_own_clinician(client, flagged, clini
 def test_another_clinic_neither_lists_nor_counts_these_cases(
     client, flagged, other_clinician
 ):
-    client.force_login(other_clinician)
+    login(client, other_clinician)
     response = client.get(reverse("review:case_queue"))
     assert list(response.context["page"]) == []
     assert response.context["counts"] == {}
@@ -85,7 +86,7 @@ def test_a_filter_naming_another_clinics_practitioner_is_ignored(
     client, flagged, clinician
 ):
     stranger = StaffFactory(clinic=ClinicFactory()).user
-    client.force_login(clinician)
+    login(client, clinician)
     response = client.get(reverse("review:case_queue") + f"?practitioner={stranger.pk}")
     assert [row["pk"] for row in response.context["page"]] == [flagged.pk]
 

@@ -9,6 +9,7 @@ from django.core import mail
 from django.urls import reverse
 
 from clinic.models import AuditEntry, ClinicPatient, Treatment
+from tests.conftest import login
 from tests.factories import PatientFactory, StaffFactory, TreatmentFactory, record
 
 
@@ -41,14 +42,14 @@ def test_a_rival_clinic_gets_no_link_into_a_not_yet_activated_account(
     client, clinic, clinician, rival, emails_sent
 ):
     # Clinic 1 creates the patient's account; she has not set her password yet.
-    client.force_login(clinician)
+    login(client, clinician)
     with emails_sent():
         create_treatment(client, clinician, clinic, "hana@example.test")
     hana = get_user_model().objects.get(email="hana@example.test")
     assert not hana.has_usable_password()
     mail.outbox.clear()
     # Clinic 2 types the same email: its treatment waits, with no link for the clinic.
-    client.force_login(rival)
+    login(client, rival)
     with emails_sent():
         response = create_treatment(client, rival, rival_clinic(rival), "Hana@Example.test")
     theirs = Treatment.objects.get(clinic=rival_clinic(rival))
@@ -65,7 +66,7 @@ def test_a_rival_clinic_gets_no_link_into_a_not_yet_activated_account(
 
 def test_a_rival_clinic_cannot_move_a_registered_patients_diary(client, treatment, rival):
     record(treatment, 1, redness=2)
-    client.force_login(rival)
+    login(client, rival)
     create_treatment(
         client, rival, rival_clinic(rival), treatment.patient.email, name="Someone Else"
     )
@@ -88,7 +89,7 @@ def test_every_email_gets_the_same_answer(client, clinic, clinician, treatment, 
         "patient": treatment.patient.email,
         "new": "nobody-yet@example.test",
     }[who]
-    client.force_login(clinician)
+    login(client, clinician)
     response = create_treatment(client, clinician, clinic, email)
     assert response.status_code == 200
     assert response.redirect_chain  # created, never refused
@@ -101,7 +102,7 @@ def test_every_email_gets_the_same_answer(client, clinic, clinician, treatment, 
 def test_the_patient_accepts_the_treatment_from_the_emailed_link(
     client, treatment, rival, emails_sent
 ):
-    client.force_login(rival)
+    login(client, rival)
     with emails_sent():
         create_treatment(client, rival, rival_clinic(rival), treatment.patient.email)
     theirs = Treatment.objects.get(clinic=rival_clinic(rival))
@@ -132,7 +133,7 @@ def test_a_clinic_sees_its_own_record_of_the_patient(client, treatment, clinicia
     )
     treatment.patient.first_name = "Changed"
     treatment.patient.save()
-    client.force_login(clinician)
+    login(client, clinician)
     page = client.get(reverse("clinic:treatment_detail", args=[treatment.pk]))
     assert "Tanaka Aiko" in page.text
     assert 'href="tel:+81 90 1234 5678"' in page.text
@@ -143,5 +144,5 @@ def test_a_pending_treatment_is_not_in_anyones_diary(client, clinic):
     someone = PatientFactory()
     pending = TreatmentFactory(clinic=clinic, patient=someone)
     Treatment.objects.filter(pk=pending.pk).update(patient=None)
-    client.force_login(someone)
+    login(client, someone)
     assert client.get(reverse("diary:history", args=[pending.pk])).status_code == 404
