@@ -135,7 +135,7 @@ def build() -> dict:
     flags = [
         Flag(entry=entry, case=cases[entry.treatment_id], symptom=f.symptom,
              level=f.level.value, rule=f.rule.value, observed=f.observed,
-             expected_low=f.expected_low, expected_upper=f.expected_upper,
+             expected_upper=f.expected_upper,
              message=f.message, course_version_id=entry.course_version_id)
         for entry, verdict in zip(entries, verdicts, strict=True) for f in verdict.flags
     ]  # fmt: skip

@@ -117,7 +117,6 @@ class Flag(models.Model):
     level = models.CharField(max_length=10, choices=FLAG_LEVELS)
     rule = models.CharField(max_length=20, choices=Rule.choices)
     observed = models.PositiveSmallIntegerField(null=True, blank=True)
-    expected_low = models.PositiveSmallIntegerField(null=True, blank=True)
     expected_upper = models.PositiveSmallIntegerField(null=True, blank=True)
     message = models.TextField(help_text=_("For the patient, in the course's words."))
     detail = models.TextField(

@@ -125,7 +125,7 @@ def _entries_judge(
             Flag(
                 entry=entry, case=case, symptom=flag.symptom, level=flag.level.value,
                 rule=flag.rule.value, observed=flag.observed,
-                expected_low=flag.expected_low, expected_upper=flag.expected_upper,
+                expected_upper=flag.expected_upper,
                 message=flag.message, detail=flag.detail, emergency=flag.emergency,
                 translations=translations, course_version=entry.course_version,
             )
