@@ -57,10 +57,8 @@ class BandForm(forms.Form):
     limit, the highest value still normal (above it an entry is flagged)."""
 
     first_day = _number(gettext_lazy("From day"), high=LAST_DAY)
-    last_day = _number(
-        gettext_lazy("To day"), high=LAST_DAY, required=False,
-        help_text=gettext_lazy("Empty: onwards."),
-    )  # fmt: skip
+    # Empty: the band runs on (only the last one may).
+    last_day = _number(gettext_lazy("To day"), high=LAST_DAY, required=False)
 
     def __init__(self, *args, symptom: Symptom, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from clinic.access import managed_clinics, manager_required, staff_required
 from clinic.audit import client_address
-from clinic.models import AuditEntry, ClinicPatient, Procedure, Treatment
+from clinic.models import AuditEntry, ClinicPatient, CourseVersion, Procedure, Treatment
 from diary.erasure import AlreadyErased, erasure_preview, patient_data_erase
 from outcomes.cohorts import cohort_csv, cohorts_compare, comparison_csv
 from outcomes.forms import COHORT_PREFIXES, CohortForm, cohort_choices
@@ -183,7 +183,10 @@ def course_lab(request, pk: int):
     procedure = get_object_or_404(
         Procedure.objects.filter(clinic__in=managed_clinics(request)), pk=pk
     )
-    in_force = procedure.current_course()
+    try:
+        in_force = procedure.current_course()
+    except CourseVersion.DoesNotExist:
+        raise Http404("This procedure has no course to start from.") from None
     action = request.POST.get("action")
     draft = CourseDraft(
         request.POST or None, in_force=in_force, publishing=action == "publish"
