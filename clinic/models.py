@@ -340,3 +340,8 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} {self.get_action_display()} {self.target}"
+
+    @property
+    def is_export(self) -> bool:
+        """An export covers many patients, so it names none."""
+        return self.action == self.Action.EXPORT

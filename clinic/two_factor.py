@@ -9,8 +9,6 @@ import base64
 import re
 from binascii import unhexlify
 
-import qrcode
-import qrcode.image.svg
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django_otp import verify_token
@@ -20,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
 from clinic.access import is_clinic_staff
+from clinic.qr import qr_data_uri
 
 RECOVERY_CODE_COUNT = 10
 DEVICE_NAME = "Authenticator app"
@@ -61,12 +60,9 @@ def secret_base32(secret_hex: str) -> str:
 
 
 def qr_code_data_uri(user, secret_hex: str) -> str:
-    """An SVG QR code of the otpauth:// link, as a data: URI for an <img> (the
-    Content-Security-Policy allows data: images, not inline markup styles)."""
+    """An SVG QR code of the otpauth:// link, as a data: URI for an <img>."""
     device = TOTPDevice(user=user, key=secret_hex)  # unsaved: only for its link
-    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathFillImage)
-    svg = image.to_string(encoding="utf-8")
-    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+    return qr_data_uri(device.config_url)
 
 
 def totp_code(secret: str, *, at: float | None = None) -> str:

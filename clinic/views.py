@@ -7,10 +7,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from clinic.access import manager_required, staff_required, staff_treatments
+from clinic.access import (
+    managed_clinics,
+    manager_required,
+    staff_required,
+    staff_treatments,
+)
 from clinic.audit import audit_record, client_address
 from clinic.forms import TreatmentForm
 from clinic.models import AuditEntry, Treatment
+from clinic.qr import qr_data_uri
 from clinic.services import (
     TreatmentError,
     invitation_path,
@@ -67,18 +73,21 @@ def treatment_detail(request, pk: int):
     timezone.activate(treatment.clinic.zone)
     audit_record(treatment=treatment, actor=request.user, action=AuditEntry.Action.VIEW_DIARY,
                  target="treatment page", address=client_address(request))  # fmt: skip
-    invitation = None
+    invitation = qr = None
     # Only on the treatment that created the account, until its password is set: the
     # front desk may show it as a QR code for the patient's phone. Any other account
     # is its owner's; the clinic never gets a link into it.
     if treatment.created_account and not treatment.patient.has_usable_password():
         invitation = request.build_absolute_uri(invitation_path(treatment.patient))
+        qr = qr_data_uri(invitation)
     return render(
         request,
         "clinic/treatment_detail.html",
         {
             "treatment": treatment,
             "invitation": invitation,
+            "invitation_qr": qr,
+            "can_erase": treatment.clinic_id in managed_clinics(request),
             "symptoms": SYMPTOMS,
             "entries": treatment.entries.with_details(),
             "day_today": treatment.day_number(timezone.now()),

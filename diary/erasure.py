@@ -18,6 +18,7 @@ from django.utils import timezone
 from clinic.models import AuditEntry, ClinicPatient, Treatment
 from diary.models import DiarySummary, DowntimeReport, Entry, Photo
 from review.models import CaseEvent, ReviewCase
+from review.services import case_close_erased
 
 
 class AlreadyErased(ValueError):
@@ -82,6 +83,11 @@ def patient_data_erase(*, clinic_patient: ClinicPatient, actor, address) -> None
         DiarySummary.objects.filter(treatment__in=ids).delete()
         ReviewCase.objects.filter(treatment__in=ids).update(message_to_patient="")
         CaseEvent.objects.filter(case__treatment__in=ids).update(text="")
+        # Cases still waiting have nothing left to review: they close, saying why.
+        for case in ReviewCase.objects.filter(treatment__in=ids).exclude(
+            status=ReviewCase.Status.RESOLVED
+        ):
+            case_close_erased(case)
         # Back to no account: the pending state, which the placeholder email below
         # keeps from ever being accepted again. Without an account the treatment no
         # longer "created" one either, so the front desk's invitation link into the

@@ -8,6 +8,7 @@ its own clinician, manager and two patients, one of them with redness back on da
 staff see anything of the other's.
 """
 
+import hashlib
 import io
 import random
 from datetime import datetime, time, timedelta
@@ -19,6 +20,7 @@ from PIL import Image, ImageDraw, ImageFilter
 
 from clinic.models import Clinic
 from clinic.services import clinic_courses_install, staff_member_add, treatment_create
+from clinic.two_factor import secret_base32, totp_enrol
 from diary.models import DowntimeReport
 from diary.photos import prepare_photo
 from diary.services import EntryValues, entry_record
@@ -53,15 +55,26 @@ SECOND_PATIENTS = [
 ]
 
 
-def demo_logins() -> list[tuple[str, str, str]]:
+def demo_totp_secret(email: str) -> str:
+    """The demo staff account's authenticator secret (hex), the same on every install
+    so the README and `make run` can print it."""
+    return hashlib.sha1(f"downtime-diary-demo:{email}".encode()).hexdigest()  # noqa: S324
+
+
+def demo_logins() -> list[tuple[str, str, str, str]]:
+    """(who, email, password, authenticator key or "") for every demo account."""
     staff = [
-        ("clinician, Smart Skin", "clinician@demo.test", DEMO_PASSWORD),
-        ("manager, Smart Skin (also /admin/)", "manager@demo.test", DEMO_PASSWORD),
-        ("clinician, Aoyama Skin", "clinician2@demo.test", DEMO_PASSWORD),
-        ("manager, Aoyama Skin (also /admin/)", "manager2@demo.test", DEMO_PASSWORD),
+        ("clinician, Smart Skin", "clinician@demo.test"),
+        ("manager, Smart Skin (also /admin/)", "manager@demo.test"),
+        ("clinician, Aoyama Skin", "clinician2@demo.test"),
+        ("manager, Aoyama Skin (also /admin/)", "manager2@demo.test"),
+    ]
+    staff = [
+        (who, email, DEMO_PASSWORD, secret_base32(demo_totp_secret(email)))
+        for who, email in staff
     ]
     patients = [
-        (f"patient of {clinic}, day {days} after treatment", email, DEMO_PASSWORD)
+        (f"patient of {clinic}, day {days} after treatment", email, DEMO_PASSWORD, "")
         for clinic, listed in (("Smart Skin", PATIENTS), ("Aoyama Skin", SECOND_PATIENTS))
         for email, _name, days, _missed in listed
     ]
@@ -166,6 +179,8 @@ def _staff(clinic: Clinic, email: str, name: str, role: str):
         last_name=last,
     )
     staff_member_add(clinic=clinic, user=user, role=role)
+    # Staff sign in with a second factor: a fixed key, printed by `make run`.
+    totp_enrol(user, secret_hex=demo_totp_secret(email))
     return user
 
 

@@ -71,7 +71,7 @@ def case_refresh(case: ReviewCase, *, alert: bool = False) -> None:
         transaction.on_commit(lambda: case_alert(case.pk))
 
 
-def _close_withdrawn(case: ReviewCase) -> None:
+def _close_withdrawn(case: ReviewCase, *, why: str = "") -> None:
     """A case whose flags have all gone (the patient corrected a day, or filled in a
     missed one and the later days were judged again) closes itself, saying why."""
     case.status, case.resolved_at = Status.RESOLVED, timezone.now()
@@ -81,10 +81,18 @@ def _close_withdrawn(case: ReviewCase) -> None:
     CaseEvent.objects.create(
         case=case,
         kind=CaseEvent.Kind.CLOSED,
-        text=gettext_noop(
+        text=why
+        or gettext_noop(
             "No entry of this diary is flagged any more: the patient corrected or "
             "filled in a day, and every later day was judged again."
         ),
+    )
+
+
+def case_close_erased(case: ReviewCase) -> None:
+    """Close a waiting case whose diary was deleted on the patient's request."""
+    _close_withdrawn(
+        case, why=gettext_noop("The patient's diary data were deleted on request.")
     )
 
 

@@ -146,3 +146,10 @@ def test_a_pending_treatment_is_not_in_anyones_diary(client, clinic):
     Treatment.objects.filter(pk=pending.pk).update(patient=None)
     login(client, someone)
     assert client.get(reverse("diary:history", args=[pending.pk])).status_code == 404
+
+
+def test_the_front_desk_can_show_the_invitation_as_a_qr_code(client, clinic, clinician):
+    login(client, clinician)
+    response = create_treatment(client, clinician, clinic, "new-patient@example.test")
+    assert response.context["invitation_qr"].startswith("data:image/svg+xml;base64,")
+    assert f'src="{response.context["invitation_qr"]}"' in response.text

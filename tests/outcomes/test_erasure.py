@@ -248,3 +248,19 @@ def test_staff_pages_still_open_on_an_erased_patient(client, treatment, manager)
         response = client.get(url)
         assert response.status_code == 200, url
         assert "Aiko" not in response.text, url
+
+
+def test_erasure_closes_a_waiting_case_saying_why(client, clinic):
+    treatment = TreatmentFactory(clinic=clinic)
+    record(treatment, 1, warning_signs=["pimples"])
+    manager = StaffFactory(clinic=clinic, role="manager").user
+    login(client, manager)
+    client.post(
+        reverse("outcomes:patient_erase", args=[treatment.clinic_patient_id]),
+        {"confirm_name": treatment.clinic_patient.name},
+    )
+    case = ReviewCase.objects.get()
+    assert (case.status, case.outcome) == ("resolved", "flags_withdrawn")
+    assert case.events.get(kind=CaseEvent.Kind.CLOSED).text == (
+        "The patient's diary data were deleted on request."
+    )

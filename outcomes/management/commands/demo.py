@@ -13,6 +13,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         created = demo_load(now=timezone.now())
         self.stdout.write("Demo data loaded." if created else "Demo data already present.")
-        self.stdout.write("\nDemo logins (http://127.0.0.1:8000/):")
-        for role, email, password in demo_logins():
-            self.stdout.write(f"  {email:<22} {password:<18} {role}")
+        self.stdout.write(
+            "\nDemo logins. Staff also give a 6-digit code: add the key shown to any "
+            "authenticator app (Google Authenticator, 1Password, ...) as a manual entry."
+        )
+        for role, email, password, key in demo_logins():
+            second = f"  key {key}" if key else ""
+            self.stdout.write(f"  {email:<22} {password:<18} {role}{second}")
