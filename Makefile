@@ -1,41 +1,86 @@
-# Downtime Diary. `make run` serves the app with demo data; `make test` checks it.
+# Downtime Diary. `make run` serves the app with demo data; `make test` checks it;
+# `make serve` runs it as in production (gunicorn, the task worker, the scheduler).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-INSTALLED := $(VENV)/.installed
+# Two stamps: run and serve install the runtime requirements only; test and bench
+# add the test tools.
+RUNTIME := $(VENV)/.installed-runtime
+DEV := $(VENV)/.installed-dev
+PORT ?= 8000
+# The web server, the task worker and the scheduler, stopped together by Ctrl-C.
+TOGETHER := $(PY) deploy/together.py
+# The task worker for the queue in use (TASK_BACKEND; README, "Deployment").
+TASK_WORKER = $(if $(filter rq,$(TASK_BACKEND)),$(PY) manage.py rqworker --job-class \
+	django_tasks_rq.Job default,$(PY) manage.py db_worker)
+BACKGROUND = "$(TASK_WORKER)" "$(PY) manage.py scheduler"
+# `make serve` on a machine without TLS in front: plain HTTP on 127.0.0.1, so no
+# redirect to HTTPS and cookies not marked Secure, unless the environment says so.
+# Its SECRET_KEY comes from the environment or, if unset, from .secret-key (made
+# once, git-ignored), so sessions survive restarts.
+SERVE_ENV := SECRET_KEY="$${SECRET_KEY:-$$(cat .secret-key)}" \
+	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-localhost,127.0.0.1}" \
+	SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-0}" SECURE_COOKIES="$${SECURE_COOKIES:-0}" \
+	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" PORT=$(PORT)
 # Tests run with production-like settings (DEBUG off), which require a SECRET_KEY;
 # the test client speaks plain HTTP, so no redirect to HTTPS.
 TEST_ENV := SECRET_KEY=test-only-not-secret SECURE_SSL_REDIRECT=0
 
-.PHONY: run test lint format bench clean
+.PHONY: run serve test lint format bench wrk clean
 
-$(INSTALLED): requirements.txt requirements-dev.txt
+$(RUNTIME): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt -r requirements-dev.txt
-	touch $(INSTALLED)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
 
-run: $(INSTALLED)
+$(DEV): $(RUNTIME) requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+.secret-key:
+	umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+run: $(RUNTIME)
+	@$(PY) deploy/port_free.py $(PORT)
 	DEBUG=1 $(PY) manage.py migrate --no-input
 	DEBUG=1 $(PY) manage.py demo
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	@printf '\nServing http://127.0.0.1:$(PORT)/ (Ctrl-C stops it, the task worker and the scheduler)\n\n'
+	DEBUG=1 SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(TOGETHER) \
+		"$(PY) manage.py runserver 127.0.0.1:$(PORT)" $(BACKGROUND)
 
-test: $(INSTALLED)
+serve: $(RUNTIME) $(if $(SECRET_KEY),,.secret-key)
+	@$(PY) deploy/port_free.py $(PORT)
+	$(SERVE_ENV) $(PY) manage.py collectstatic --no-input --verbosity 0
+	$(SERVE_ENV) $(PY) manage.py migrate --no-input
+	@printf '\nServing http://127.0.0.1:$(PORT)/ with gunicorn (Ctrl-C stops it, the task worker and the scheduler)\n\n'
+	$(SERVE_ENV) $(TOGETHER) "$(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py config.wsgi" $(BACKGROUND)
+
+test: $(DEV)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 	SECRET_KEY=$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(50))') ALLOWED_HOSTS=diary.example.org $(PY) manage.py check --deploy --fail-level WARNING
 	$(TEST_ENV) $(PY) -m pytest
 
-lint: $(INSTALLED)
+lint: $(DEV)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-format: $(INSTALLED)
+format: $(DEV)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: $(INSTALLED)
+# bench/pages.py loads pages with wrk when it is installed, else with its own bounded
+# Python client. wrk is Debian's package; `make test` never installs it.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo -n)
+wrk:
+	@command -v wrk >/dev/null || { command -v apt-get >/dev/null && \
+		{ $(SUDO) apt-get install -y -q wrk >/dev/null 2>&1 || { $(SUDO) apt-get update -q \
+		>/dev/null 2>&1 && $(SUDO) apt-get install -y -q wrk >/dev/null 2>&1; }; }; } || \
+		echo "wrk could not be installed: bench/pages.py uses its Python client"
+
+bench: $(DEV) wrk
 	@for script in $(filter-out bench/_%,$(wildcard bench/*.py)); do \
 		echo "== $$script"; $(TEST_ENV) $(PY) $$script || exit 1; done
 

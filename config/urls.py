@@ -6,6 +6,7 @@ from django_otp.admin import OTPAdminSite
 
 from clinic import auth_views as account_views
 from clinic.auth_forms import EmailLoginForm
+from config.health import healthz
 from diary.views import home
 
 
@@ -23,6 +24,8 @@ admin.site.__class__ = OTPAdminSite
 
 urlpatterns = [
     path("", home, name="home"),
+    # For a load balancer: database, storage and queue; no sign-in, no health data.
+    path("healthz", healthz, name="healthz"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=EmailLoginForm),
