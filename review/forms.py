@@ -12,13 +12,26 @@ CLINICIAN_OUTCOMES = [
 ]
 
 
+# The queue's default: every case nobody has closed, as the navigation badge counts
+# them. An acknowledged case still waits for its outcome, so it stays in view.
+WAITING = "waiting"
+WAITING_STATUSES = (ReviewCase.Status.OPEN, ReviewCase.Status.ACKNOWLEDGED)
+
+
 class QueueFilterForm(forms.Form):
     """The queue's filters; an invalid value is ignored, never an error page."""
 
     status = forms.ChoiceField(
-        choices=ReviewCase.Status.choices, required=False, initial=ReviewCase.Status.OPEN
+        label=_("Status"),
+        choices=[
+            (WAITING, _("Waiting (open or acknowledged)")),
+            *ReviewCase.Status.choices,
+        ],
+        required=False,
+        initial=WAITING,
     )
     level = forms.ChoiceField(
+        label=_("Level"),
         choices=[
             ("", _("Any level")),
             (Level.URGENT, _("Urgent")),
@@ -27,9 +40,13 @@ class QueueFilterForm(forms.Form):
         required=False,
     )
     procedure = forms.ModelChoiceField(
-        queryset=Procedure.objects.none(), required=False, empty_label=_("Any procedure")
+        label=_("Procedure"),
+        queryset=Procedure.objects.none(),
+        required=False,
+        empty_label=_("Any procedure"),
     )
     practitioner = forms.ModelChoiceField(
+        label=_("Practitioner"),
         queryset=get_user_model().objects.none(),
         required=False,
         empty_label=_("Any practitioner"),
@@ -49,7 +66,20 @@ class QueueFilterForm(forms.Form):
         return self.cleaned_data if self.is_valid() else {}
 
     def chosen_status(self) -> str:
-        return self._data().get("status") or ReviewCase.Status.OPEN
+        """A status, or WAITING (the default)."""
+        return self._data().get("status") or WAITING
+
+    def count(self, counts: dict[str, int]) -> int:
+        """How many cases the chosen status holds, from the counts by status."""
+        return count_of(counts, self.chosen_status())
+
+    def status_tabs(self, counts: dict[str, int]) -> list[tuple[str, str, int, bool]]:
+        """(status, label, count, chosen) of each choice, for the queue's tabs."""
+        chosen = self.chosen_status()
+        return [
+            (value, label, count_of(counts, value), value == chosen)
+            for value, label in self.fields["status"].choices
+        ]
 
     def narrows(self) -> bool:
         """Whether any filter beyond the status is in force."""
@@ -58,7 +88,11 @@ class QueueFilterForm(forms.Form):
 
     def filtered(self, cases):
         data = self._data()
-        cases = cases.filter(status=self.chosen_status())
+        status = self.chosen_status()
+        if status == WAITING:
+            cases = cases.filter(status__in=WAITING_STATUSES)
+        else:
+            cases = cases.filter(status=status)
         if data.get("level"):
             cases = cases.filter(level=data["level"])
         if data.get("procedure"):
@@ -66,6 +100,12 @@ class QueueFilterForm(forms.Form):
         if data.get("practitioner"):
             cases = cases.filter(treatment__practitioner=data["practitioner"])
         return cases
+
+
+def count_of(counts: dict[str, int], status: str) -> int:
+    """The cases of `status` (a status, or WAITING) from the counts by status."""
+    statuses = WAITING_STATUSES if status == WAITING else (status,)
+    return sum(counts.get(s, 0) for s in statuses)
 
 
 class CaseActionForm(forms.Form):

@@ -13,7 +13,14 @@ from clinic.models import AuditEntry, CourseVersion
 from diary.models import Entry, Flag, Photo
 from recovery.days import day_number
 from recovery.scales import SYMPTOMS
-from review.forms import ContactForm, NoteForm, QueueFilterForm, ResolveForm
+from review.forms import (
+    WAITING,
+    ContactForm,
+    NoteForm,
+    QueueFilterForm,
+    ResolveForm,
+    count_of,
+)
 from review.models import CaseEvent, ReviewCase
 from review.presenters import (
     CASE_FIELDS,
@@ -43,12 +50,10 @@ def case_queue(request):
     )  # fmt: skip
     # The counts by status already answer the navigation badge and, with no other
     # filter, the paginator's total: two COUNT queries saved on the busiest page.
-    request.open_case_count = counts.get(ReviewCase.Status.OPEN, 0) + counts.get(
-        ReviewCase.Status.ACKNOWLEDGED, 0
-    )
+    request.open_case_count = count_of(counts, WAITING)
     paginator = Paginator(queue, 25)
     if not form.narrows():
-        paginator.count = counts.get(form.chosen_status(), 0)
+        paginator.count = form.count(counts)
     page = paginator.get_page(request.GET.get("page"))
     messages_by_case = {}
     flags = Flag.objects.filter(case__in=[row["pk"] for row in page]).order_by(
@@ -58,6 +63,7 @@ def case_queue(request):
         messages_by_case.setdefault(case_id, []).append(clinician_text(*texts))
     return render(request, "review/case_queue.html", {
         "form": form, "page": page, "counts": counts, "query": _without_page(request),
+        "status": form.chosen_status(), "tabs": form.status_tabs(counts),
         "rows": queue_rows(page, messages_by_case, now=timezone.now()),
     })  # fmt: skip
 
