@@ -118,6 +118,7 @@ CASE_FIELDS = (
     "pk", "level", "status", "treatment_id", "treatment__clinic_id",
     "treatment__clinic_patient_id", "treatment__clinic_patient__name",
     "treatment__clinic_patient__email", "treatment__clinic_patient__phone",
+    "treatment__clinic_patient__erased_at",
     "treatment__practitioner_id", "treatment__course_version_id",
     "treatment__performed_at", "treatment__needle_depth_mm", "treatment__anaesthesia",
     "treatment__clinic__time_zone",
@@ -136,7 +137,7 @@ class CaseHeader:
     clinic_id: int
     clinic_patient_id: int
     patient: str
-    patient_email: str
+    patient_email: str  # empty once the patient's data were erased
     patient_phone: str
     course: str
     performed_at: datetime
@@ -144,6 +145,12 @@ class CaseHeader:
     anaesthesia: bool
     practitioner: str
     zone: ZoneInfo
+
+    @property
+    def phone_uri(self) -> str:
+        """The phone as a `tel:` link: the number as written (spaces, dashes,
+        brackets) is for people; a dialler wants only the digits and a leading +."""
+        return "tel:" + "".join(c for c in self.patient_phone if c in "+0123456789")
 
 
 def case_header(row: dict, people: dict[int, tuple], course: tuple[str, int]) -> CaseHeader:
@@ -160,7 +167,10 @@ def case_header(row: dict, people: dict[int, tuple], course: tuple[str, int]) ->
         clinic_id=row["treatment__clinic_id"],
         clinic_patient_id=row["treatment__clinic_patient_id"],
         patient=row["treatment__clinic_patient__name"],
-        patient_email=row["treatment__clinic_patient__email"],
+        # After an erasure the record keeps a placeholder address no one can mail.
+        patient_email=""
+        if row["treatment__clinic_patient__erased_at"]
+        else row["treatment__clinic_patient__email"],
         patient_phone=row["treatment__clinic_patient__phone"],
         course=course_version_name(*course),
         performed_at=row["treatment__performed_at"],
