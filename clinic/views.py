@@ -17,6 +17,7 @@ from clinic.audit import audit_record, client_address
 from clinic.forms import TreatmentForm
 from clinic.models import AuditEntry, Treatment
 from clinic.qr import qr_data_uri
+from clinic.search import SEARCH_MAX_LENGTH, treatments_matching
 from clinic.services import (
     TreatmentError,
     invitation_path,
@@ -30,13 +31,14 @@ from recovery.scales import SYMPTOMS
 @staff_required
 @require_GET
 def treatment_list(request):
-    treatments = staff_treatments(request).select_related(
+    """The treatments of the user's clinics, newest first; with `q`, those whose
+    patient's name, email or phone contains it. Each is dated in its clinic's zone."""
+    query = request.GET.get("q", "")[:SEARCH_MAX_LENGTH].strip()
+    treatments = treatments_matching(staff_treatments(request), query).select_related(
         "clinic_patient", "procedure", "clinic"
     )
     page = Paginator(treatments, 50).get_page(request.GET.get("page"))
-    return render(
-        request, "clinic/treatment_list.html", {"page": page, "now": timezone.now()}
-    )
+    return render(request, "clinic/treatment_list.html", {"page": page, "query": query})
 
 
 @staff_required
