@@ -5,11 +5,15 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
+from clinic.models import StaffMember
 from clinic.two_factor import is_staff_user, second_factor_step
 
 
 class ClinicTimezoneMiddleware:
     """Start every request in UTC; views switch to the clinic's zone once they know it.
+    The admin knows no clinic, so it shows a staff user's times in their clinic's zone
+    (the first clinic they joined, if several): a treatment at 08:00 in Tokyo reads
+    08:00 on the day it happened, not 23:00 the day before.
 
     Without the reset, a zone activated for one request would leak into the next
     request served by the same thread.
@@ -24,6 +28,22 @@ class ClinicTimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.resolver_match.app_name == "admin" and request.user.is_authenticated:
+            zone = staff_zone(request.user)
+            if zone:
+                timezone.activate(zone)
+
+
+def staff_zone(user) -> str | None:
+    """The time zone of the first clinic `user` joined as staff; None for anyone else."""
+    return (
+        StaffMember.objects.filter(user=user)
+        .order_by("pk")
+        .values_list("clinic__time_zone", flat=True)
+        .first()
+    )
 
 
 class TwoFactorMiddleware:
