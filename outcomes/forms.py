@@ -12,9 +12,13 @@ class CohortForm(forms.Form):
     """One cohort: treatments picked by procedure, course version and settings."""
 
     procedure = forms.ModelChoiceField(
-        queryset=Procedure.objects.none(), required=False, empty_label=_("Any procedure")
+        label=_("Procedure"),
+        queryset=Procedure.objects.none(),
+        required=False,
+        empty_label=_("Any procedure"),
     )
     course_version = forms.ModelChoiceField(
+        label=_("Course version"),
         queryset=CourseVersion.objects.none(),
         required=False,
         empty_label=_("Any course version"),
@@ -23,6 +27,7 @@ class CohortForm(forms.Form):
         label=_("Needle depth (mm)"), required=False, min_value=0.1, max_value=3
     )
     anaesthesia = forms.ChoiceField(
+        label=_("Anaesthesia"),
         choices=[
             ("", _("With or without anaesthesia")),
             ("yes", _("With")),
@@ -31,15 +36,20 @@ class CohortForm(forms.Form):
         required=False,
     )
     practitioner = forms.ModelChoiceField(
+        label=_("Practitioner"),
         queryset=get_user_model().objects.none(),
         required=False,
         empty_label=_("Any practitioner"),
     )
     performed_from = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), label=_("From")
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Performed from"),
     )
     performed_to = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), label=_("To")
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Performed until"),
     )
 
     def __init__(self, *args, staff_user, choices: dict | None = None, **kwargs):
@@ -88,7 +98,7 @@ class CohortForm(forms.Form):
             str(data["course_version"]) if data.get("course_version") else None,
             str(data["procedure"]) if data.get("procedure") else None,
             f"{data['needle_depth_mm']} mm" if data.get("needle_depth_mm") else None,
-            {"yes": "with anaesthesia", "no": "without anaesthesia"}.get(
+            {"yes": _("with anaesthesia"), "no": _("without anaesthesia")}.get(
                 data.get("anaesthesia")
             ),
             data["practitioner"].get_full_name() if data.get("practitioner") else None,
