@@ -2,8 +2,11 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm, UsernameField
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UsernameField
+from django.utils import translation
 from django.utils.translation import gettext_lazy
+
+from clinic.languages import saved_language
 
 
 def login_username(email: str) -> str:
@@ -49,3 +52,17 @@ class CodeForm(forms.Form):
             }
         ),
     )
+
+
+class LanguagePasswordResetForm(PasswordResetForm):
+    """The reset email in the account's saved language, else in the language of the
+    page it was asked from (the person asking is reading that one now)."""
+
+    def send_mail(
+        self, subject_template_name, email_template_name, context, *args, **kwargs
+    ):
+        language = saved_language(context["user"]) or translation.get_language()
+        with translation.override(language):
+            super().send_mail(
+                subject_template_name, email_template_name, context, *args, **kwargs
+            )

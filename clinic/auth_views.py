@@ -1,4 +1,5 @@
-"""The second factor's pages, the account page and the password reset email."""
+"""The second factor's pages, the account page, the password reset email and the
+language switch."""
 
 from urllib.parse import urlencode
 
@@ -11,10 +12,13 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 from django_otp import login as otp_login
 
 from clinic import two_factor
-from clinic.auth_forms import CodeForm
+from clinic.auth_forms import CodeForm, LanguagePasswordResetForm
+from clinic.languages import account_language_set
+from clinic.models import language_codes
 
 SETUP_SESSION_KEY = "two_factor_setup"  # the new secret, until a code confirms it
 NEW_RECOVERY_CODES = "two_factor_new_recovery_codes"
@@ -117,6 +121,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     The link starts from SITE_URL, never from the Host header of the request."""
 
     email_template_name = "registration/password_reset_email.txt"
+    form_class = LanguagePasswordResetForm
 
     def form_valid(self, form):
         self.extra_email_context = {"site_url": settings.SITE_URL.rstrip("/")}
@@ -146,3 +151,21 @@ def _with_next(request, page: str) -> str:
 
 def _groups(text: str, size: int) -> list[str]:
     return [text[i : i + size] for i in range(0, len(text), size)]
+
+
+@require_POST
+def language_set(request):
+    """The switch: Django's set_language (the language cookie, then back to `next`),
+    and for a signed-in user the choice saved on their account, so that it follows
+    them to other devices and past logging out. A session that still owes its second
+    factor changes the page's language but not the account."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    user = request.user
+    if (
+        user.is_authenticated
+        and language in language_codes()
+        and (user.is_verified() or two_factor.second_factor_step(request) is None)
+    ):
+        account_language_set(user=user, language=language)
+    return response

@@ -3,8 +3,9 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from clinic.languages import request_language
 from clinic.models import StaffMember
 from clinic.two_factor import is_staff_user, second_factor_step
 
@@ -64,6 +65,7 @@ class TwoFactorMiddleware:
             "password_reset_done",
             "password_reset_confirm",
             "password_reset_complete",
+            "set_language",  # the switch works on the code page too
         }
     )
 
@@ -139,3 +141,23 @@ class PrivateCacheMiddleware:
         if request.user.is_authenticated and "no-store" not in directives:
             response["Cache-Control"] = "no-store, private"
         return response
+
+
+class LanguageMiddleware:
+    """Speak a signed-in user's language: their saved choice, else their browser's,
+    else their clinic's (clinic.languages.request_language). LocaleMiddleware runs
+    before the user is known, so it has chosen from the browser alone, which stands for
+    visitors who are not signed in. Must come after AuthenticationMiddleware.
+
+    Costs one query per signed-in request (the saved choice and the clinic's, together).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            language = request_language(request)
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return self.get_response(request)

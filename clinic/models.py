@@ -19,6 +19,14 @@ def default_emergency_number() -> str:
     return settings.CLINIC_DEFAULT_EMERGENCY_NUMBER
 
 
+def default_language() -> str:
+    return settings.CLINIC_DEFAULT_LANGUAGE
+
+
+def language_codes() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
 def validate_time_zone(value: str) -> None:
     if value not in available_timezones():
         raise ValidationError(
@@ -43,6 +51,16 @@ class Clinic(models.Model):
         default=default_time_zone,
         validators=[validate_time_zone],
         help_text=_("Days after treatment and aftercare times are counted in this zone."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=default_language,
+        help_text=_(
+            "For patients and staff who have not chosen one and whose browser does not "
+            "say, and for emails to those who have not chosen."
+        ),
     )
     phone = models.CharField(
         _("phone"),
@@ -86,6 +104,11 @@ class Clinic(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(language__in=language_codes()), name="clinic_language_valid"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -345,3 +368,25 @@ class AuditEntry(models.Model):
     def is_export(self) -> bool:
         """An export covers many patients, so it names none."""
         return self.action == self.Action.EXPORT
+
+
+class AccountSettings(models.Model):
+    """What one person chose for themselves, kept with their account so that it
+    follows them to every device and survives logging out: the language of their
+    pages and emails. No row means nothing chosen yet."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_settings"
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+
+    class Meta:
+        verbose_name_plural = _("account settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(language__in=language_codes()), name="account_language_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.language}"

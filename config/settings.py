@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "clinic.middleware.LanguageMiddleware",  # overrides LocaleMiddleware's choice
     "django_otp.middleware.OTPMiddleware",
     "clinic.middleware.TwoFactorMiddleware",
     "clinic.middleware.SessionLifetimeMiddleware",
@@ -161,9 +162,17 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
+# README, "Languages": a signed-in user's saved choice, else the browser's, else their
+# clinic's (Clinic.language), else LANGUAGE_CODE (clinic.middleware.LanguageMiddleware).
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
+LANGUAGES = [("en", "English"), ("ja", "日本語")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our own date and time formats per language (formats/<code>/formats.py): 24-hour
+# clocks in English, "2026年11月25日 20:00" in Japanese.
+FORMAT_MODULE_PATH = ["formats"]
+# The language a new clinic starts with ("ja" for a clinic in Japan); each clinic's
+# own is set in the admin.
+CLINIC_DEFAULT_LANGUAGE = env("CLINIC_LANGUAGE", LANGUAGE_CODE)
 USE_I18N = True
 USE_TZ = True
 # Stored times are UTC; pages show the clinic's zone (clinic.middleware).

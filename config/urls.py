@@ -50,6 +50,8 @@ urlpatterns = [
         name="recovery_codes_new",
     ),
     path("accounts/security/", account_views.account_security, name="account_security"),
+    # Django's i18n/setlang/, which also saves a signed-in user's choice.
+    path("i18n/setlang/", account_views.language_set, name="set_language"),
     path(
         "accounts/password/change/",
         auth_views.PasswordChangeView.as_view(),

@@ -50,6 +50,7 @@ MATRIX = {
     "two_factor_recovery_codes": ("GET", "login 302 302 302 302 302 302"),  # none new
     "recovery_codes_new": ("POST", "login 302 302 302 302 302 302"),
     "account_security": ("GET", "login 200 200 200 200 200 200"),
+    "set_language": ("POST", "302 302 302 302 302 302 302"),  # nothing posted: no change
     "password_change": ("GET", "login 200 200 200 200 200 200"),
     "password_change_done": ("GET", "login 200 200 200 200 200 200"),
     "password_reset": ("GET", "200 200 200 200 200 200 200"),
