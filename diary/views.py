@@ -218,7 +218,8 @@ def downtime_report(request, pk: int):
 @login_required
 @require_GET
 def treatment_list(request):
-    treatments = patient_treatments(request.user).select_related("procedure")
+    # With its clinic: each treatment is dated in its clinic's zone.
+    treatments = patient_treatments(request.user).select_related("procedure", "clinic")
     return render(request, "diary/treatment_list.html", {"treatments": treatments})
 
 

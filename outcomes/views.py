@@ -160,6 +160,7 @@ def patient_erase(request, pk: int):
         messages.success(request, _("The patient's diary data have been deleted."))
         return redirect("outcomes:patient_erase", pk=record.pk)
     treatments = record.treatments.select_related("procedure").order_by("-performed_at")
+    timezone.activate(record.clinic.zone)
     return render(request, "outcomes/patient_erase.html", {
         "record": record, "form": form, "treatments": treatments,
         "preview": erasure_preview(clinic_patient=record),

@@ -2,9 +2,10 @@ from datetime import datetime, time
 
 from django import template
 from django.utils import timezone
-from django.utils.formats import date_format, time_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from clinic.templatetags.clinic_time import clock as clock_with_zone
 from recovery.judge import next_step
 
 register = template.Library()
@@ -12,10 +13,11 @@ register = template.Library()
 
 @register.filter
 def when(moment: datetime) -> str:
-    """Say a moment the way a patient would: "22:30 today", "tomorrow", "Thursday"."""
+    """Say a moment the way a patient would: "22:30 JST today", "tomorrow", "Thursday";
+    a clock time says its zone, the clinic's."""
     local = timezone.localtime(moment)
     days_ahead = (local.date() - timezone.localdate()).days
-    clock = time_format(local, "H:i")
+    clock = clock_with_zone(local)
     if local.time() == time(0):  # the start of a day: the day alone says it
         if days_ahead == 1:
             return _("tomorrow")

@@ -47,7 +47,7 @@ def test_aftercare_shows_clock_times_in_the_clinics_zone(client, treatment):
     with time_machine.travel(datetime(2026, 11, 23, 14, 0, tzinfo=TOKYO), tick=False):
         text = client.get(reverse("diary:today")).text
     assert "<strong>Makeup and skin care:</strong>\n" in text
-    assert "allowed from 22:30 today" in text
+    assert "allowed from 22:30 JST today" in text
     assert "not today; please avoid until Thursday" in text  # sauna, exercise
     assert "allowed from tomorrow" in text  # the bath
     with time_machine.travel(datetime(2026, 11, 24, 8, 0, tzinfo=TOKYO), tick=False):
@@ -64,7 +64,7 @@ def test_a_treatment_late_in_the_evening_makes_after_midnight_day_1(client, trea
     with time_machine.travel(datetime(2026, 11, 24, 0, 30, tzinfo=TOKYO), tick=False):
         response = client.get(reverse("diary:today"))
     assert response.context["day"] == 1
-    assert "allowed from 11:00 today" in response.text  # makeup, 12 h after 23:00
+    assert "allowed from 11:00 JST today" in response.text  # makeup, 12 h after 23:00
 
 
 def test_today_shows_the_latest_treatment_already_performed(client, treatment):
