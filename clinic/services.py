@@ -14,12 +14,13 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from clinic.languages import email_language
 from clinic.models import (
     Clinic,
     ClinicPatient,
@@ -171,6 +172,11 @@ def _email_invitation(treatment_id: int, path: str) -> None:
     treatment = Treatment.objects.select_related("clinic", "clinic_patient").get(
         pk=treatment_id
     )
+    with translation.override(email_language(clinic=treatment.clinic)):
+        _send_invitation(treatment, path)
+
+
+def _send_invitation(treatment: Treatment, path: str) -> None:
     send_mail(
         subject=_("%(clinic)s: your recovery diary") % {"clinic": treatment.clinic.name},
         message=_(
@@ -187,6 +193,13 @@ def _email_join(treatment_id: int) -> None:
     treatment = Treatment.objects.select_related("clinic", "clinic_patient").get(
         pk=treatment_id
     )
+    # To the account's owner, who may have chosen a language.
+    language = email_language(clinic=treatment.clinic, email=treatment.clinic_patient.email)
+    with translation.override(language):
+        _send_join(treatment)
+
+
+def _send_join(treatment: Treatment) -> None:
     send_mail(
         subject=_("%(clinic)s: a treatment for your recovery diary")
         % {"clinic": treatment.clinic.name},

@@ -13,12 +13,13 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from clinic.access import clinics_of
 from clinic.audit import audit_record
+from clinic.languages import email_language
 from clinic.models import AuditEntry, Clinic, Level, Treatment
 from review.models import CaseEvent, ReviewCase
 
@@ -181,23 +182,29 @@ def case_alert(case_id: int) -> bool:
     clinic = case.treatment.clinic
     if not clinic.on_call_email:
         return False
+    language = email_language(clinic=clinic, email=clinic.on_call_email)
     try:
-        send_mail(
-            subject=_("Urgent: a patient's diary needs review (%(clinic)s)")
-            % {"clinic": clinic.name},
-            message=_(
-                "A patient reported an urgent warning sign or change. Open the case:\n%(url)s\n\n"
-                "No clinical details are sent by email."
-            )
-            % {"url": case_url(case)},
-            from_email=None,
-            recipient_list=[clinic.on_call_email],
-        )
+        with translation.override(language):
+            _send_alert(case, clinic)
     except OSError:  # SMTP errors are OSErrors; the case stays pending for the digest
         logger.warning("Urgent alert for case %s failed; the digest retries it.", case_id)
         return False
     ReviewCase.objects.filter(pk=case_id).update(alert_pending=False)
     return True
+
+
+def _send_alert(case: ReviewCase, clinic: Clinic) -> None:
+    send_mail(
+        subject=_("Urgent: a patient's diary needs review (%(clinic)s)")
+        % {"clinic": clinic.name},
+        message=_(
+            "A patient reported an urgent warning sign or change. Open the case:\n%(url)s\n\n"
+            "No clinical details are sent by email."
+        )
+        % {"url": case_url(case)},
+        from_email=None,
+        recipient_list=[clinic.on_call_email],
+    )
 
 
 def review_digest(*, clinics: Sequence[Clinic] | None = None) -> list[str]:
@@ -217,15 +224,21 @@ def review_digest(*, clinics: Sequence[Clinic] | None = None) -> list[str]:
             .count()
         )
         if clinic.on_call_email and waiting:
-            send_mail(
-                subject=_("%(n)d open review case(s) at %(clinic)s")
-                % {"n": waiting, "clinic": clinic.name},
-                message=_("Your review queue:\n%(url)s")
-                % {"url": settings.SITE_URL.rstrip("/") + reverse("review:case_queue")},
-                from_email=None,
-                recipient_list=[clinic.on_call_email],
-            )
+            language = email_language(clinic=clinic, email=clinic.on_call_email)
+            with translation.override(language):
+                _send_digest(clinic, waiting)
         report.append(
             f"{clinic.slug}: {waiting} open, {retried}/{len(unsent)} urgent resent"
         )
     return report
+
+
+def _send_digest(clinic: Clinic, waiting: int) -> None:
+    send_mail(
+        subject=_("%(n)d open review case(s) at %(clinic)s")
+        % {"n": waiting, "clinic": clinic.name},
+        message=_("Your review queue:\n%(url)s")
+        % {"url": settings.SITE_URL.rstrip("/") + reverse("review:case_queue")},
+        from_email=None,
+        recipient_list=[clinic.on_call_email],
+    )
