@@ -181,7 +181,7 @@ def _entry_data(entry: Entry, treatment: Treatment, folder: str, photos, local) 
             {
                 "level": flag.get_level_display(),
                 "reason": flag.get_rule_display(),
-                "message": flag.message,
+                "message": flag.patient_text,  # in the language of the download
             }
             for flag in entry.flags.all()
         ],

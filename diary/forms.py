@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.template.defaultfilters import filesizeformat
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -46,10 +47,12 @@ class MultipleFileField(forms.FileField):
 
 def _scale_field(symptom: Symptom, help_text: str = "") -> forms.TypedChoiceField:
     if symptom.maximum == 4:
+        # Lazy: built once at import, read in each request's language.
         choices = [
-            (g.value, f"{g.value} · {_(g.word)} — {_(g.description)}")
+            (g.value, format_lazy("{} · {} — {}", g.value, gettext_lazy(g.word),
+                                  gettext_lazy(g.description)))
             for g in symptom.grades
-        ]
+        ]  # fmt: skip
     else:
         choices = [(value, str(value)) for value in range(symptom.maximum + 1)]
     return forms.TypedChoiceField(
