@@ -26,7 +26,7 @@ SERVE_ENV := SECRET_KEY="$${SECRET_KEY:-$$(cat .secret-key)}" \
 # the test client speaks plain HTTP, so no redirect to HTTPS.
 TEST_ENV := SECRET_KEY=test-only-not-secret SECURE_SSL_REDIRECT=0
 
-.PHONY: run serve test lint format bench wrk clean
+.PHONY: run serve test lint format bench wrk clean messages gettext
 
 $(RUNTIME): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -56,12 +56,25 @@ serve: $(RUNTIME) $(if $(SECRET_KEY),,.secret-key)
 	@printf '\nServing http://127.0.0.1:$(PORT)/ with gunicorn (Ctrl-C stops it, the task worker and the scheduler)\n\n'
 	$(SERVE_ENV) $(TOGETHER) "$(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py config.wsgi" $(BACKGROUND)
 
-test: $(DEV)
+test: $(DEV) gettext
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 	SECRET_KEY=$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(50))') ALLOWED_HOSTS=diary.example.org $(PY) manage.py check --deploy --fail-level WARNING
 	$(TEST_ENV) $(PY) -m pytest
+
+# After strings change in the code: extract them into locale/ja/LC_MESSAGES/django.po
+# (new ones empty, changed ones fuzzy), compile the .mo the app reads, and list what
+# still needs translating (README, "Languages").
+messages: $(DEV) gettext
+	DEBUG=1 $(PY) manage.py messages
+
+# The catalogue's check against the code (tests/clinic/test_catalogue.py) and `make
+# messages` extract strings with xgettext: Debian's gettext, installed when missing.
+gettext:
+	@command -v xgettext >/dev/null || { $(SUDO) apt-get install -y -q gettext >/dev/null 2>&1 \
+		|| { $(SUDO) apt-get update -q >/dev/null 2>&1 && $(SUDO) apt-get install -y -q \
+		gettext >/dev/null 2>&1; }; } || { echo "GNU gettext is missing: apt-get install gettext"; exit 1; }
 
 lint: $(DEV)
 	$(VENV)/bin/ruff check .

@@ -90,6 +90,7 @@ def demo_load(*, now: datetime) -> bool:
             name="Smart Skin Clinic (demo)",
             slug=CLINIC_SLUG,
             time_zone="Asia/Tokyo",
+            language="ja",
             phone="+81 3-0000-0000",
             on_call_email="on-call@demo.test",
         )
@@ -104,6 +105,7 @@ def demo_load(*, now: datetime) -> bool:
             name="Aoyama Skin Clinic (demo)",
             slug=SECOND_CLINIC_SLUG,
             time_zone="Asia/Tokyo",
+            language="ja",
             phone="+81 3-0000-1111",
             on_call_email="on-call@aoyama.demo.test",
         )
