@@ -2,7 +2,7 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from clinic.models import CourseVersion, Level, Treatment
@@ -92,7 +92,8 @@ class Entry(models.Model):
 
     @property
     def warning_sign_labels(self) -> list[str]:
-        return [str(s.label) for s in WARNING_SIGNS if s.code in self.warning_signs]
+        """The ticked signs' labels in the language of the page being drawn."""
+        return [gettext(s.label) for s in WARNING_SIGNS if s.code in self.warning_signs]
 
 
 class FlagRule(models.TextChoices):
