@@ -12,7 +12,7 @@ PORT ?= 8000
 TOGETHER := $(PY) deploy/together.py
 # The task worker for the queue in use (TASK_BACKEND; README, "Deployment").
 TASK_WORKER = $(if $(filter rq,$(TASK_BACKEND)),$(PY) manage.py rqworker --job-class \
-	django_tasks_rq.Job default,$(PY) manage.py db_worker)
+	django_tasks_rq.Job --with-scheduler default,$(PY) manage.py db_worker)
 BACKGROUND = "$(TASK_WORKER)" "$(PY) manage.py scheduler"
 # `make serve` on a machine without TLS in front: plain HTTP on 127.0.0.1, so no
 # redirect to HTTPS and cookies not marked Secure, unless the environment says so.
