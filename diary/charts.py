@@ -1,14 +1,34 @@
 """One chart per symptom: the course's expected band for each day, shaded, and the
 patient's values drawn over it. Rendered by matplotlib to SVG on the server."""
 
+import importlib.util
 import io
 from collections.abc import Sequence
+from pathlib import Path
 
 import matplotlib
+from matplotlib import font_manager
 from matplotlib.figure import Figure
 
 from recovery.course import Course
 from recovery.scales import Symptom
+
+
+def _japanese_font() -> None:
+    """Let matplotlib measure Japanese labels. It sizes text with its own fonts, and
+    DejaVu Sans has no Japanese glyphs: labels came out too narrow for the legend and
+    the title, with a warning per glyph. IPAexGothic (matplotlib-fontja, found without
+    importing the package, whose import changes the font of every chart) measures
+    them; the SVG keeps the text as text and ends its font list with sans-serif, so
+    the browser draws it with the phone's own fonts. Every chart of the app (the
+    outcomes charts too, which import this module) uses this font list."""
+    spec = importlib.util.find_spec("matplotlib_fontja")
+    fonts = Path(next(iter(spec.submodule_search_locations))) / "fonts"
+    font_manager.fontManager.addfont(str(fonts / "ipaexg.ttf"))
+    matplotlib.rcParams["font.family"] = ["DejaVu Sans", "IPAexGothic", "sans-serif"]
+
+
+_japanese_font()
 
 BAND_NORMAL = "#d8ecdf"  # up to the day's upper limit
 BAND_TYPICAL = "#9fd0b2"  # the typical range

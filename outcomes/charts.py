@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+import diary.charts  # noqa: F401 -- the font that measures Japanese labels
 from recovery.course import Course
 from recovery.scales import Symptom
 

@@ -328,3 +328,15 @@ def test_today_says_aftercare_times_in_japanese_with_the_zone(client, clinic, pa
     assert "2026年11月25日（水）" in page
     assert "メイク・スキンケア:</strong>" in page
     assert "今日 22:30 JSTから可能" in page
+
+
+def test_the_charts_labels_are_japanese_and_measured_with_a_japanese_font(
+    client, treatment, recwarn
+):
+    record(treatment, 1)
+    login(client, treatment.patient)
+    url = reverse("diary:chart", args=[treatment.pk, "redness"])
+    svg = client.get(url, **JA).content.decode()
+    assert ">赤み<" in svg and ">術後日数<" in svg and ">想定範囲内<" in svg
+    assert "'IPAexGothic'" in svg and "sans-serif" in svg  # the phone's font draws it
+    assert [str(w.message) for w in recwarn if "missing from font" in str(w.message)] == []
