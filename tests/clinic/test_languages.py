@@ -54,8 +54,7 @@ def test_today_and_history_speak_japanese_to_a_japanese_browser(client, treatmen
     assert "0 · なし — 普段の肌の色" in today  # the redness scale, word and description
     history = client.get(reverse("diary:history", args=[treatment.pk]), **JA).text
     assert "Velvet Skinの経過" in history
-    assert "1日目として通常" not in history  # the status badge says it in short:
-    assert "この日として通常" in history
+    assert '<span class="badge status-normal">通常の経過</span>' in history
 
 
 def test_the_case_page_speaks_japanese_to_a_japanese_browser(client, treatment, clinician):
