@@ -19,6 +19,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from django_tasks import task
 
 from clinic.languages import email_language
 from clinic.models import (
@@ -29,6 +30,7 @@ from clinic.models import (
     StaffMember,
     Treatment,
 )
+from clinic.tasks import enqueue_after_commit, send_or_retry
 from recovery.course import SHIPPED_COURSES, SHIPPED_NAMES, course_from_dict
 
 
@@ -157,10 +159,9 @@ def treatment_create(
         if not notify:
             pass
         elif created_account:
-            link = invitation_path(account)
-            transaction.on_commit(partial(_email_invitation, treatment.pk, link))
+            enqueue_after_commit(invitation_email, treatment.pk)
         else:
-            transaction.on_commit(partial(_email_join, treatment.pk))
+            enqueue_after_commit(join_email, treatment.pk)
     return treatment
 
 
@@ -212,6 +213,29 @@ def _send_join(treatment: Treatment) -> None:
         from_email=None,
         recipient_list=[treatment.clinic_patient.email],
     )
+
+
+@task()
+def invitation_email(treatment_id: int, attempt: int = 1) -> str:
+    """Email a new patient the one-time link that sets their password; on a mail
+    server's failure, try again later (clinic.tasks)."""
+    return send_or_retry(invitation_email, _invitation_send, treatment_id,
+                         attempt=attempt)  # fmt: skip
+
+
+def _invitation_send(treatment_id: int) -> None:
+    # The link is made here, not queued with the task: it sets a password, and the
+    # queue's rows are kept (and backed up) long after the email has gone.
+    treatment = Treatment.objects.filter(pk=treatment_id).select_related("patient").first()
+    if treatment is not None and treatment.patient is not None:
+        _email_invitation(treatment_id, invitation_path(treatment.patient))
+
+
+@task()
+def join_email(treatment_id: int, attempt: int = 1) -> str:
+    """Email the owner of an existing account the link that accepts the treatment
+    into their diary; on a mail server's failure, try again later."""
+    return send_or_retry(join_email, _email_join, treatment_id, attempt=attempt)
 
 
 def join_path(treatment: Treatment) -> str:

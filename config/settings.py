@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks",  # Django's task framework, backported (Django 6 has it built in)
+    "django_tasks_db",  # its database backend: the queue's table and `db_worker`
     "clinic",
     "review",
     "diary",
@@ -307,6 +309,31 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 EMAIL_TIMEOUT = 10
 # Links in emails point here (emails carry a link, never symptom values or photos).
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+
+# Background tasks (django-tasks; README, "Background tasks and reminders"): every
+# email leaves the request through a task. "database" keeps the queue in the app's
+# database (`manage.py db_worker` runs it; nothing else to install); "rq" keeps it
+# in Redis at REDIS_URL for several app servers (`manage.py rqworker`); "immediate"
+# runs each task at once in the process that queued it (tests only: a slow mail
+# server would hold the request).
+TASK_BACKEND = env("TASK_BACKEND", "database")
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if TASK_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured("TASK_BACKEND must be 'database', 'rq' or 'immediate'.")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND], "QUEUES": ["default"]}}
+if TASK_BACKEND == "rq":
+    if not REDIS_URL:
+        raise ImproperlyConfigured("TASK_BACKEND=rq needs REDIS_URL.")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300}}
+# `manage.py scheduler` queues due reminders every this many seconds, and each
+# clinic's daily digest of open cases at DIGEST_HOUR in the clinic's zone.
+SCHEDULER_INTERVAL_SECONDS = int(env("SCHEDULER_INTERVAL_SECONDS", "300"))
+DIGEST_HOUR = int(env("DIGEST_HOUR", "8"))
 
 # Requests are logged by path and status only: never bodies, symptom values or files.
 LOGGING = {

@@ -10,7 +10,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from diary.models import DowntimeReport, Photo
+from diary.models import DowntimeReport, Photo, ReminderPreference
 from diary.photos import PhotoError, prepare_photo
 from diary.uploads import DroppedFile
 from recovery.scales import (
@@ -242,3 +242,35 @@ class DowntimeReportForm(forms.ModelForm):
             "makeup_day",
             Field("satisfaction", template="diary/fields/scale.html"),
         )
+
+
+class ReminderPreferenceForm(forms.ModelForm):
+    """The patient's daily reminder: on or off, and the hour, in the clinic's zone."""
+
+    class Meta:
+        model = ReminderPreference
+        fields = ["enabled", "hour"]
+        labels = {
+            "enabled": gettext_lazy("Remind me on days I have not logged"),
+            "hour": gettext_lazy("At"),
+        }
+        help_texts = {
+            "hour": gettext_lazy(
+                "In your clinic's time. If the day has no entry by then, you get one "
+                "reminder that day, from the day of treatment to the end of the usual "
+                "downtime."
+            ),
+        }
+        widgets = {"hour": forms.Select(attrs={"class": "form-select"})}
+        error_messages = {
+            "hour": {
+                "invalid_choice": gettext_lazy("Choose one of the hours in the list."),
+                "required": gettext_lazy("Choose an hour."),
+            }
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout("enabled", "hour")

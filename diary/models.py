@@ -1,5 +1,6 @@
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language, gettext
@@ -272,3 +273,68 @@ class DiarySummary(models.Model):
 
     def __str__(self) -> str:
         return f"Diary summary of {self.treatment_id}"
+
+
+class Submission(models.Model):
+    """The one-time key of an entry form that was saved: the same form posted again
+    (a double tap, a retry after a lost answer) finds this row and stores nothing."""
+
+    key = models.UUIDField(unique=True)
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="submissions")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Submission {self.key}"
+
+
+REMINDER_HOURS = range(6, 24)  # no reminder in the small hours
+
+
+class ReminderPreference(models.Model):
+    """When a patient wants the daily reminder, in their clinic's zone; a patient
+    without a row gets it at DEFAULT_HOUR (diary.reminders)."""
+
+    DEFAULT_HOUR = 20
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reminder_preference",
+    )
+    enabled = models.BooleanField(_("remind me"), default=True)
+    hour = models.PositiveSmallIntegerField(
+        _("at"),
+        default=DEFAULT_HOUR,
+        choices=[(h, f"{h:02d}:00") for h in REMINDER_HOURS],
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hour__gte=REMINDER_HOURS.start, hour__lt=REMINDER_HOURS.stop),
+                name="reminder_hour_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminders of {self.user}"
+
+
+class Reminder(models.Model):
+    """A reminder queued for one day of one treatment: the row that keeps it to one
+    a day, written in the transaction that queues it."""
+
+    treatment = models.ForeignKey(
+        Treatment, on_delete=models.CASCADE, related_name="reminders"
+    )
+    day = models.PositiveSmallIntegerField()
+    queued_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["treatment", "day"], name="one_reminder_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder for day {self.day} of {self.treatment}"

@@ -7,6 +7,7 @@ urlpatterns = [
     path("today/", views.today, name="today"),
     path("treatments/", views.treatment_list, name="treatment_list"),
     path("my-data/export.zip", views.data_export, name="data_export"),
+    path("reminders/", views.reminders, name="reminders"),
     path("treatments/<int:pk>/day/<int:day>/", views.entry_day, name="entry_day"),
     path("treatments/<int:pk>/history/", views.history, name="history"),
     path("treatments/<int:pk>/downtime/", views.downtime_report, name="downtime_report"),

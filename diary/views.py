@@ -20,8 +20,9 @@ from clinic.throttle import within_budget
 from diary.charts import symptom_chart_svg
 from diary.comparison import photo_comparison
 from diary.exports import patient_data_export
-from diary.forms import DowntimeReportForm, EntryForm
-from diary.models import DowntimeReport, Entry, Flag, Photo
+from diary.forms import DowntimeReportForm, EntryForm, ReminderPreferenceForm
+from diary.models import DowntimeReport, Entry, Flag, Photo, ReminderPreference
+from diary.reminders import preference_of
 from diary.services import EntryValues, entry_record, photo_delete
 from diary.serving import photo_response
 from recovery.aftercare import Status, aftercare_at
@@ -352,3 +353,30 @@ def data_export(request):
     response["Cache-Control"] = "no-store, private"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reminders(request):
+    """The patient's daily reminder: on or off, and at which hour; staff get a 404."""
+    if is_clinic_staff(request):
+        raise Http404("Reminders are for patients.")
+    data = request.POST if request.method == "POST" else None
+    form = ReminderPreferenceForm(data, instance=preference_of(request.user))
+    if form.is_valid():
+        preference = form.save()
+        messages.success(request, _reminders_said(preference))
+        return redirect("diary:today")
+    treatment = patient_treatments(request.user).select_related("clinic").first()
+    return render(request, "diary/reminders.html", {
+        "form": form, "clinic": treatment.clinic if treatment else None,
+    })  # fmt: skip
+
+
+def _reminders_said(preference: ReminderPreference) -> str:
+    if not preference.enabled:
+        return _("Reminders are off: you will not get any. You can turn them on again "
+                 "from Today.")  # fmt: skip
+    return _("Reminders are on: on a day of your downtime with no entry by "
+             "%(time)s (your clinic's time), you get one reminder.") % {
+        "time": preference.get_hour_display()}  # fmt: skip

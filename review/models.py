@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from clinic.models import Level, Treatment
+from clinic.models import Clinic, Level, Treatment
 
 
 def case_is_overdue(
@@ -127,3 +127,20 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on case {self.case_id}"
+
+
+class ClinicDigest(models.Model):
+    """A clinic's daily digest of open cases, queued for one date in the clinic's
+    zone: the row that keeps the scheduler to one digest a day (review.services)."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="digests")
+    date = models.DateField()
+    queued_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "date"], name="one_digest_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"Digest of {self.clinic} for {self.date}"

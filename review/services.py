@@ -16,12 +16,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from django_tasks import task
 
 from clinic.access import clinics_of
 from clinic.audit import audit_record
 from clinic.languages import email_language
 from clinic.models import AuditEntry, Clinic, Level, Treatment
-from review.models import CaseEvent, ReviewCase
+from clinic.tasks import enqueue_after_commit, send_or_retry
+from review.models import CaseEvent, ClinicDigest, ReviewCase
 
 logger = logging.getLogger(__name__)
 Status = ReviewCase.Status
@@ -57,7 +59,7 @@ def case_for_new_flags(*, treatment: Treatment, now: datetime) -> ReviewCase:
 def case_refresh(case: ReviewCase, *, alert: bool = False) -> None:
     """Keep the case's level and sort keys in step with its flags (the diary's flags
     that point at it); with `alert`, a new urgent entry has joined it and the on-call
-    address is emailed once the caller's transaction commits."""
+    address is emailed by a task that runs once the caller's transaction commits."""
     flags = list(case.flags.all())
     if not flags and case.status != Status.RESOLVED:
         _close_withdrawn(case)
@@ -69,7 +71,47 @@ def case_refresh(case: ReviewCase, *, alert: bool = False) -> None:
     case.alert_pending = case.alert_pending or (alert and urgent)
     case.save(update_fields=["level", "priority", "worst_excess", "alert_pending"])
     if alert and urgent:
-        transaction.on_commit(lambda: case_alert(case.pk))
+        enqueue_after_commit(urgent_alert, case.pk)
+
+
+@task()
+def urgent_alert(case_id: int, attempt: int = 1) -> str:
+    """Email the on-call address about the case's new urgent entry (`case_alert`),
+    on a worker within a minute of the save; if the mail server fails, try again
+    later (clinic.tasks); the digest resends whatever is still pending."""
+    return send_or_retry(urgent_alert, case_alert, case_id, attempt=attempt)
+
+
+@task()
+def digest_email(clinic_id: int, attempt: int = 1) -> str:
+    """Send one clinic its digest (`review_digest`); if the mail server fails, try
+    again later. Urgent alerts already resent are not sent twice."""
+    return send_or_retry(digest_email, _digest_send, clinic_id, attempt=attempt)
+
+
+def _digest_send(clinic_id: int) -> None:
+    for line in review_digest(clinics=Clinic.objects.filter(pk=clinic_id)):
+        logger.info("Digest: %s", line)
+
+
+def digests_enqueue(*, now: datetime, force: bool = False) -> list[str]:
+    """Queue the daily digest of each clinic whose local time has passed DIGEST_HOUR
+    today and whose digest for today is not queued yet (a ClinicDigest row, written
+    in the same transaction, keeps it to one a day); with `force`, every clinic's,
+    now. Return one line per clinic queued."""
+    queued = []
+    for clinic in Clinic.objects.order_by("pk"):
+        local = now.astimezone(clinic.zone)
+        if not force and local.hour < settings.DIGEST_HOUR:
+            continue
+        with transaction.atomic():
+            _row, created = ClinicDigest.objects.get_or_create(
+                clinic=clinic, date=local.date(), defaults={"queued_at": now}
+            )
+            if created or force:
+                enqueue_after_commit(digest_email, clinic.pk)
+                queued.append(f"{clinic.slug}: digest queued")
+    return queued
 
 
 def _close_withdrawn(case: ReviewCase, *, why: str = "") -> None:
@@ -174,8 +216,9 @@ def case_url(case: ReviewCase) -> str:
 
 def case_alert(case_id: int) -> bool:
     """Email the clinic's on-call address that the case has a new urgent entry: a
-    link, no clinical detail. Return whether it was sent; a failure is logged and
-    left pending for the digest."""
+    link, no clinical detail. Return True once it is sent (or was already), False if
+    the clinic has no on-call address. Raises OSError (SMTP errors are OSErrors) if
+    the mail server fails; the case then stays pending, for a retry and the digest."""
     case = ReviewCase.objects.select_related("treatment__clinic").get(pk=case_id)
     if not case.alert_pending:  # already told (by an earlier send or the digest)
         return True
@@ -183,12 +226,8 @@ def case_alert(case_id: int) -> bool:
     if not clinic.on_call_email:
         return False
     language = email_language(clinic=clinic, email=clinic.on_call_email)
-    try:
-        with translation.override(language):
-            _send_alert(case, clinic)
-    except OSError:  # SMTP errors are OSErrors; the case stays pending for the digest
-        logger.warning("Urgent alert for case %s failed; the digest retries it.", case_id)
-        return False
+    with translation.override(language):
+        _send_alert(case, clinic)
     ReviewCase.objects.filter(pk=case_id).update(alert_pending=False)
     return True
 
@@ -207,6 +246,14 @@ def _send_alert(case: ReviewCase, clinic: Clinic) -> None:
     )
 
 
+def _alert_or_log(case_id: int) -> bool:
+    try:
+        return case_alert(case_id)
+    except OSError:  # still pending: the next digest tries again
+        logger.warning("Urgent alert for case %s failed again.", case_id)
+        return False
+
+
 def review_digest(*, clinics: Sequence[Clinic] | None = None) -> list[str]:
     """Retry unsent urgent notifications, then email each clinic a count of its open
     cases; return one line per clinic saying what was done."""
@@ -217,7 +264,7 @@ def review_digest(*, clinics: Sequence[Clinic] | None = None) -> list[str]:
                 treatment__clinic=clinic, alert_pending=True
             ).values_list("pk", flat=True)
         )
-        retried = sum(case_alert(pk) for pk in unsent)
+        retried = sum(_alert_or_log(pk) for pk in unsent)
         waiting = (
             ReviewCase.objects.filter(treatment__clinic=clinic)
             .exclude(status=Status.RESOLVED)

@@ -11,6 +11,7 @@ from clinic.access import staff_clinics, staff_required
 from clinic.audit import audit_record, client_address
 from clinic.models import AuditEntry, CourseVersion
 from diary.models import Entry, Flag, Photo
+from diary.reminders import case_resolve_and_tell
 from recovery.days import day_number
 from recovery.scales import SYMPTOMS
 from review.forms import (
@@ -32,7 +33,7 @@ from review.presenters import (
     clinician_text,
     queue_rows,
 )
-from review.services import CaseError, case_acknowledge, case_note, case_resolve
+from review.services import CaseError, case_acknowledge, case_note
 
 
 @staff_required
@@ -142,7 +143,7 @@ ACTIONS = {
     "acknowledge": (None, case_acknowledge),
     "note": (NoteForm, case_note),
     "contact": (ContactForm, case_note),
-    "resolve": (ResolveForm, case_resolve),
+    "resolve": (ResolveForm, case_resolve_and_tell),  # a message: the patient is told
 }
 
 

@@ -25,6 +25,11 @@ def _test_settings(settings, tmp_path):
         },
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Tasks run as soon as they are queued (after the commit, see `emails_sent`);
+    # tests/test_tasks.py runs the database queue and its worker for real.
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+    }
     cache.clear()
 
 
@@ -33,6 +38,29 @@ def emails_sent(django_capture_on_commit_callbacks):
     """`with emails_sent():` runs what the block queued for after its commit (the
     emails, say), as a real request would once it commits."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def task_queue(settings, monkeypatch):
+    """The database task queue, as in production. Returns `run()`, which runs the
+    real worker (`manage.py db_worker`'s) until no task is due, and returns how many
+    tasks it ran."""
+    from django_tasks_db.management.commands import db_worker
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    # The worker drops stale connections between tasks; the test's own transaction
+    # is the one it must keep.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run() -> int:
+        finished = DBTaskResult.objects.finished().count()
+        db_worker.Worker(queue_names=["default"], interval=0, batch=True,
+                         backend_name="default", startup_delay=False, max_tasks=None,
+                         worker_id="test-worker", excluded_queue_names=[]).run()  # fmt: skip
+        return DBTaskResult.objects.finished().count() - finished
+
+    return run
 
 
 @pytest.fixture

@@ -83,6 +83,7 @@ MATRIX = {
     "diary:photo_thumbnail": ("GET", "404 200 404 200 404 200 404"),
     "diary:photo_remove": ("POST", "login 302 404 404 404 404 404"),
     "diary:data_export": ("GET", "login 200 200 404 404 404 404"),
+    "diary:reminders": ("GET", "login 200 200 404 404 404 404"),  # patients' own
     "outcomes:patient_erase": ("GET", "login 404 404 404 404 200 404"),
 }
 
