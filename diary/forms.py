@@ -1,3 +1,4 @@
+import uuid
 from collections.abc import Iterable
 
 from crispy_forms.helper import FormHelper
@@ -109,6 +110,12 @@ class EntryForm(forms.Form):
         label=gettext_lazy("Photos"),
         required=False,
         widget=MultipleFileInput(attrs={"accept": "image/*,.heic,.heif"}),
+    )
+    # A new key each time the form is drawn; posted again (a double tap, a retry
+    # after a lost answer) it saves once (diary.services.entry_record). A form
+    # without one (an old page) saves as before.
+    submission = forms.UUIDField(
+        widget=forms.HiddenInput, required=False, initial=uuid.uuid4
     )
 
     def __init__(self, *args, too_large: Iterable[DroppedFile] = (), **kwargs):

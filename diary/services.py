@@ -8,12 +8,12 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from clinic.models import Level, Treatment
-from diary.models import Entry, Flag, Photo
+from diary.models import Entry, Flag, Photo, Submission
 from diary.photos import PreparedPhoto
 from diary.summaries import diary_summaries_refresh
 from recovery.judge import judge_timeline
@@ -40,10 +40,15 @@ def entry_record(
     photos: Sequence[PreparedPhoto] = (),
     photo_view: str = Photo.View.OTHER,
     recorded_at: datetime,
+    submission: uuid.UUID | None = None,
 ) -> Entry:
     """Create or update the treatment's entry for `day`, judge it, judge every later
     entry of the treatment again (their rules look back at this day), and store the
     flags, cases, summary and photos in one transaction; return the entry.
+
+    `submission` is the entry form's one-time key: if this treatment's `day` was
+    already saved with it (a double tap, a retry after a lost answer), that entry is
+    returned and nothing is stored again.
 
     Photo files are written before the commit and deleted again if anything fails, so
     no file is left without its row. Raises ObservationError on values off their scale.
@@ -54,6 +59,15 @@ def entry_record(
             # One save per treatment at a time: its later entries and its summary are
             # judged from all of its entries, which a concurrent save would leave stale.
             list(Treatment.objects.select_for_update().filter(pk=treatment.pk).values("pk"))
+            # Behind that lock, a repeat of a save waits for the first one to commit
+            # and then finds its key. Scoped to this diary and day: a key copied from
+            # another form saves as usual.
+            if submission is not None:
+                saved = Entry.objects.filter(
+                    treatment=treatment, day=day, submissions__key=submission
+                ).first()
+                if saved is not None:
+                    return saved
             entries = list(
                 Entry.objects.select_for_update()
                 .filter(treatment=treatment)
@@ -82,11 +96,23 @@ def entry_record(
                 _photo_store(
                     entry, prepared, photo_view, written, zone=treatment.clinic.zone
                 )
+            if submission is not None:
+                _submission_keep(submission, entry)
     except BaseException:
         for name in written:
             default_storage.delete(name)
         raise
     return entry
+
+
+def _submission_keep(key: uuid.UUID, entry: Entry) -> None:
+    """Remember the form's key with the entry it saved. A key that another diary or
+    day holds already (a form copied between pages) is not kept: that save stands."""
+    try:
+        with transaction.atomic():
+            Submission.objects.create(key=key, entry=entry)
+    except IntegrityError:
+        pass
 
 
 def _entries_judge(

@@ -189,6 +189,7 @@ def _record(treatment: Treatment, day: int, form: EntryForm) -> Entry:
         photos=data["photos"],
         photo_view=data["photo_view"],
         recorded_at=timezone.now(),
+        submission=data["submission"],
     )
 
 
