@@ -22,9 +22,11 @@ from typing import Protocol
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from clinic.languages import email_language
 from clinic.models import CourseVersion, Treatment
 from clinic.tasks import absolute_url, enqueue_after_commit, send_or_retry
 from diary.models import Entry, Reminder, ReminderPreference
@@ -59,6 +61,14 @@ class EmailChannel:
         return bool(user.email) and user.is_active
 
     def send(self, *, user, treatment: Treatment, day: int | None, kind: str) -> None:
+        # In the patient's language (their saved choice, else their clinic's).
+        with translation.override(email_language(clinic=treatment.clinic, user=user)):
+            subject, body = self._text(treatment=treatment, day=day, kind=kind)
+        send_mail(
+            subject=subject, message=body, from_email=None, recipient_list=[user.email]
+        )
+
+    def _text(self, *, treatment: Treatment, day: int | None, kind: str) -> tuple[str, str]:
         clinic = treatment.clinic.name
         if kind == REMINDER:
             subject = _("%(clinic)s: how is your skin today?") % {"clinic": clinic}
@@ -78,9 +88,7 @@ class EmailChannel:
                 "in your diary (sign in first):\n%(url)s\n\n"
                 "The message itself is not sent by email."
             ) % {"url": absolute_url(reverse("diary:history", args=[treatment.pk]))}
-        send_mail(
-            subject=subject, message=body, from_email=None, recipient_list=[user.email]
-        )
+        return subject, body
 
 
 # In order of preference: a notice goes through the first available for the patient.
