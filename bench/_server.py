@@ -120,7 +120,7 @@ def postgres_answers(host: str = "127.0.0.1", port: int = 5432) -> bool:
 def bench_environment(**values: str) -> dict[str, str]:
     """The server's environment: production-like settings over plain HTTP on loopback."""
     environment = dict(os.environ)
-    for name in ("DEBUG", "REDIS_URL", "PHOTO_STORAGE", "PHOTO_SERVING"):
+    for name in ("DEBUG", "REDIS_URL", "TASK_BACKEND", "PHOTO_STORAGE", "PHOTO_SERVING"):
         environment.pop(name, None)
     return (
         environment
@@ -141,13 +141,16 @@ class Server:
     """gunicorn (and, with `worker`, the task worker) in their own process groups;
     `stop()` ends them. Output goes to `log` (a file), never to a pipe nobody reads."""
 
-    def __init__(self, environment: dict, log: Path, *, workers: int = 2, worker=None):
+    def __init__(self, environment: dict, log: Path, *, workers: int | None, worker=None):
+        """`workers`: gunicorn's; None takes deploy/gunicorn.conf.py's (2 x cores + 1,
+        as `make serve`). `worker`: the task worker's manage.py command, if any."""
         self.port = free_port()
         self.environment = environment | {"PORT": str(self.port)}
         self.log = open(log, "ab")  # noqa: SIM115 (closed in stop())
         gunicorn = [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py",
-                    "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}",
-                    "config.wsgi"]  # fmt: skip
+                    "--bind", f"127.0.0.1:{self.port}", "config.wsgi"]  # fmt: skip
+        if workers is not None:
+            gunicorn[4:4] = ["--workers", str(workers)]
         self.processes = [self._start(gunicorn)]
         if worker:
             self.processes.append(self._start([sys.executable, "manage.py", *worker]))
