@@ -23,6 +23,10 @@ max_requests = 2000
 max_requests_jitter = 200
 # Access log without query strings (they may carry tokens): method, path, status,
 # size and time. Never bodies.
+# gunicorn's control socket (gunicornc) is unused here, and its one default path in
+# $HOME would be shared by every gunicorn the user runs (the benchmarks start
+# several) and is read-only under systemd's ProtectHome.
+control_socket_disable = True
 accesslog = "-"
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"
