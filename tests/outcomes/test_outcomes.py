@@ -81,7 +81,8 @@ def test_a_large_cohort_leaving_the_band_suggests_reviewing_the_course(
 ):
     cohort(clinic, 20, resolved_on=9)
     login(client, manager)
-    response = client.get(reverse("outcomes:outcomes") + "?a-procedure=1")
+    velvet = clinic.procedures.get(slug="velvet-skin")
+    response = client.get(reverse("outcomes:outcomes") + f"?a-procedure={velvet.pk}")
     suggestions = response.context["cohorts"][0].suggestions
     assert suggestions[0].startswith(
         "Day 8: 100% of this cohort reported redness above 2, the course's upper limit"
