@@ -44,14 +44,15 @@ def queue_check() -> None:
     Redis for the RQ backend. Another backend (the immediate one, in tests) runs
     tasks in-process and has nothing to reach."""
     try:
-        from django_tasks import default_task_backend
+        from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
     except ImportError:  # no task framework installed
         return
-    module = type(default_task_backend).__module__
+    backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]  # the backend itself, no proxy
+    module = type(backend).__module__
     if module.startswith("django_tasks_rq"):
         import django_rq
 
-        for queue in default_task_backend.queues:
+        for queue in backend.queues:
             django_rq.get_connection(queue).ping()
     elif module.startswith("django_tasks_db"):
         from django_tasks_db.models import DBTaskResult

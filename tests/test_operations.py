@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from django.apps import apps
 from django.urls import reverse
 
@@ -181,3 +182,37 @@ def test_together_passes_ctrl_c_to_every_command(tmp_path):
     together.send_signal(signal.SIGINT)
     assert together.wait(timeout=20) == 0
     assert marker.read_text() == "stopped\nstopped\n"
+
+
+def test_healthz_asks_the_database_queue_for_its_table(client, db, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert any("django_tasks_database_dbtaskresult" in q["sql"] for q in queries)
+
+
+def test_healthz_pings_redis_with_the_redis_queue(client, db, settings):
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        pytest.skip("needs Redis on 127.0.0.1:6379 (the TASK_BACKEND=rq path)")
+    settings.RQ_QUEUES = {"default": {"URL": "redis://127.0.0.1:6379/15"}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+    assert client.get("/healthz").status_code == 200
+
+
+def test_healthz_names_the_queue_when_redis_does_not_answer(client, db, settings):
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    settings.RQ_QUEUES = {
+        "default": {"URL": f"redis://127.0.0.1:{port}/0", "DEFAULT_TIMEOUT": 5}
+    }
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert json.loads(response.content) == {"status": "failing", "failed": ["queue"]}
