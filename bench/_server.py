@@ -150,7 +150,7 @@ class Server:
         gunicorn = [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py",
                     "--bind", f"127.0.0.1:{self.port}", "config.wsgi"]  # fmt: skip
         if workers is not None:
-            gunicorn[4:4] = ["--workers", str(workers)]
+            gunicorn[-1:-1] = ["--workers", str(workers)]
         self.processes = [self._start(gunicorn)]
         if worker:
             self.processes.append(self._start([sys.executable, "manage.py", *worker]))
