@@ -39,7 +39,7 @@ $(DEV): $(RUNTIME) requirements-dev.txt
 	touch $@
 
 .secret-key:
-	umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+	umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 
 run: $(RUNTIME)
 	@$(PY) deploy/port_free.py $(PORT)
