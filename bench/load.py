@@ -42,6 +42,7 @@ import sys
 import threading
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -95,7 +96,7 @@ class Save:
 @dataclass
 class Phase:
     saves: list[Save] = field(default_factory=list)
-    failed_pages: int = 0
+    failed_pages: Counter = field(default_factory=Counter)  # by what the page answered
     kills: int = 0
     seconds: float = 0.0
 
@@ -129,6 +130,11 @@ def measure(kind: str) -> dict:
             report_phase(kind, f"{killed.kills} workers killed", killed)
         finally:
             server.stop()
+        if steady.failed_pages or killed.failed_pages:
+            # What the server said about it (never bodies: the log holds paths only).
+            log = (folder / "server.log").read_text(errors="replace").splitlines()
+            for line in [n for n in log if "Error" in n or "WORKER" in n][:10]:
+                print(f"  server: {line[:200]}")
         return check(kind, steady, killed)
 
 
@@ -193,10 +199,10 @@ def run_phase(server: Server, patients: list[Patient], *, kill: bool) -> Phase:
             patient.next_day += 1
             save = save_day(server, patient, day)
             with lock:
-                if save is None:
-                    phase.failed_pages += 1
-                else:
+                if isinstance(save, Save):
                     phase.saves.append(save)
+                else:
+                    phase.failed_pages[save] += 1
 
     def killer() -> None:
         while not stop_killing.wait(KILL_EVERY_SECONDS):
@@ -220,9 +226,9 @@ def run_phase(server: Server, patients: list[Patient], *, kill: bool) -> Phase:
     return phase
 
 
-def save_day(server: Server, patient: Patient, day: int) -> Save | None:
+def save_day(server: Server, patient: Patient, day: int) -> Save | str:
     """Open the day's page, fill its entry form and post it (again once if the request
-    failed); None if the page would not open, even on a second try."""
+    failed); what the page answered if it would not open, even on a second try."""
     from django.urls import reverse
 
     path = reverse("diary:entry_day", args=[patient.treatment, day])
@@ -231,7 +237,7 @@ def save_day(server: Server, patient: Patient, day: int) -> Save | None:
         if page[0] == 200:
             break
     else:
-        return None
+        return f"answered {page[0]}" if page[0] else "connection failed"
     status, headers, body = page
     fields = entry_form_fields(body.decode())
     csrf = cookie_value(headers, "csrftoken")
@@ -361,7 +367,8 @@ def report_phase(kind: str, name: str, phase: Phase) -> None:
     retried = sum(save.retried for save in phase.saves)
     print(f"{kind}, {name}: {phase.accepted} saves accepted in {phase.seconds:.0f} s "
           f"({phase.accepted / phase.seconds:.2f}/s), {retried} sent again, "
-          f"{len(failed)} failed, {phase.failed_pages} pages would not open", flush=True)  # fmt: skip
+          f"{len(failed)} failed, {phase.failed_pages.total()} pages would not open "
+          f"{dict(phase.failed_pages) or ''}", flush=True)  # fmt: skip
     for save in failed[:5]:
         print(f"  day {save.day} of treatment {save.treatment}: {save.outcome}")
 
@@ -406,7 +413,10 @@ def check(kind: str, steady: Phase, killed: Phase) -> dict:
           f"lost, {duplicates} duplicated, {failed} failed, {orphans} orphan files",
           flush=True)  # fmt: skip
     return {
-        "errors": failed + steady.failed_pages + killed.failed_pages + orphans,
+        "errors": failed
+        + steady.failed_pages.total()
+        + killed.failed_pages.total()
+        + orphans,
         "lost": lost,
         "duplicates": duplicates,
         "orphans": orphans,
