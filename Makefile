@@ -26,7 +26,7 @@ SERVE_ENV := SECRET_KEY="$${SECRET_KEY:-$$(cat .secret-key)}" \
 # the test client speaks plain HTTP, so no redirect to HTTPS.
 TEST_ENV := SECRET_KEY=test-only-not-secret SECURE_SSL_REDIRECT=0
 
-.PHONY: run serve test lint format bench wrk clean messages gettext
+.PHONY: run serve test lint format bench wrk clean messages gettext browser
 
 $(RUNTIME): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -56,7 +56,7 @@ serve: $(RUNTIME) $(if $(SECRET_KEY),,.secret-key)
 	@printf '\nServing http://127.0.0.1:$(PORT)/ with gunicorn (Ctrl-C stops it, the task worker and the scheduler)\n\n'
 	$(SERVE_ENV) $(TOGETHER) "$(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py config.wsgi" $(BACKGROUND)
 
-test: $(DEV) gettext
+test: $(DEV) gettext browser
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
@@ -75,6 +75,22 @@ gettext:
 	@command -v xgettext >/dev/null || { $(SUDO) apt-get install -y -q gettext >/dev/null 2>&1 \
 		|| { $(SUDO) apt-get update -q >/dev/null 2>&1 && $(SUDO) apt-get install -y -q \
 		gettext >/dev/null 2>&1; }; } || { echo "GNU gettext is missing: apt-get install gettext"; exit 1; }
+
+# The browser tests (tests/browser/) drive Debian's Chromium, never a downloaded
+# browser, and Japanese pages need CJK fonts: both installed with apt when missing.
+# Where apt cannot, those tests skip with the reason; in CI (CI set) that fails instead.
+browser:
+	@if ! test -x /usr/bin/chromium || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+		echo "Installing Debian's chromium and fonts-noto-cjk for the browser tests"; \
+		log=$$(mktemp); \
+		if ! { $(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -q chromium fonts-noto-cjk; } >$$log 2>&1; then \
+			tail -n 5 $$log; rm -f $$log; \
+			echo "apt-get could not install chromium and fonts-noto-cjk (above)."; \
+			if [ -n "$$CI" ]; then echo "CI must run the browser tests: stopping."; exit 1; fi; \
+			echo "The browser tests will skip."; \
+		fi; rm -f $$log; \
+	fi
 
 lint: $(DEV)
 	$(VENV)/bin/ruff check .

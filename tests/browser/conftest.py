@@ -2,15 +2,33 @@
 Playwright against the app served by pytest-django's live server, on a phone and a
 desktop viewport, with axe-core run on every page a test visits.
 
-`make test` installs the `chromium` package with apt when it is missing; without it
-these tests are skipped with the reason. Screenshots go to tests/browser/screenshots/
-(git-ignored)."""
+`make test` installs the `chromium` and `fonts-noto-cjk` packages with apt when they are
+missing; without Chromium these tests are skipped with the reason, except in CI. Every
+page a test visits goes through `Session.look`. Screenshots go to
+tests/browser/screenshots/ (git-ignored)."""
 
 import os
 import shutil
+from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from django.utils import timezone
+
+from clinic.models import StaffMember
+from clinic.two_factor import totp_code, totp_enrol
+from diary.photos import prepare_photo
+from recovery.days import day_number
+from review.models import ReviewCase
+from tests.factories import (
+    ClinicFactory,
+    PatientFactory,
+    StaffFactory,
+    TreatmentFactory,
+    record,
+)
+from tests.images import image_bytes, upload
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).parent / "screenshots"
@@ -30,7 +48,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def pytest_collection_modifyitems(config, items):
-    if Path(CHROMIUM).exists():
+    # CI must run them (make test stops there when apt cannot install Chromium), so
+    # only elsewhere does a missing browser skip them.
+    if Path(CHROMIUM).exists() or os.environ.get("CI"):
         return
     skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM} (make test installs it)")
     for item in items:
@@ -63,35 +83,73 @@ def _live_settings(settings):
     settings.ALLOWED_HOSTS = ["*"]
 
 
-@pytest.fixture
-def phone(browser, live_server, _live_settings):
-    context = browser.new_context(locale="ja-JP", **PHONE)
-    yield Session(context, live_server.url, "phone")
-    context.close()
+# A phone asks for Japanese, a desktop for English: between them every page a test
+# visits is checked in both languages.
+DEVICES = {
+    "phone": ({"locale": "ja-JP", **PHONE}, "ja"),
+    "desktop": ({"locale": "en-GB", **DESKTOP}, "en"),
+}
 
 
 @pytest.fixture
-def desktop(browser, live_server, _live_settings):
-    context = browser.new_context(locale="en-GB", **DESKTOP)
-    yield Session(context, live_server.url, "desktop")
-    context.close()
+def new_session(browser, live_server, _live_settings):
+    """`new_session("phone", "patient")` or `new_session("desktop", "clinician")`:
+    another person's browser, with its own cookies; closed after the test."""
+    contexts = []
+
+    def make(device: str, who: str = "") -> "Session":
+        options, language = DEVICES[device]
+        contexts.append(browser.new_context(**options))
+        return Session(contexts[-1], live_server.url, device, language, who=who)
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def phone(new_session):
+    return new_session("phone")
+
+
+@pytest.fixture
+def desktop(new_session):
+    return new_session("desktop")
 
 
 class Session:
-    """One person's browser: a page, the server's address, and what they visited."""
+    """One person's browser: a page, the server's address, the language its browser
+    asks for, and the scripts that failed on its pages."""
 
-    def __init__(self, context, base_url: str, name: str):
+    def __init__(self, context, base_url: str, name: str, language: str, *, who: str = ""):
         self.context, self.base_url, self.name = context, base_url, name
+        self.language = language
+        self.prefix = f"{name}-{who}" if who else name  # screenshots' names
         self.page = context.new_page()
         self.page.set_default_timeout(15_000)
+        self.script_errors: list[str] = []
+        self.page.on("pageerror", lambda error: self.script_errors.append(str(error)))
 
     def open(self, path: str):
         self.page.goto(self.base_url + path)
         return self.page
 
+    def look(self, name: str):
+        """Check the page as it is now, as every test does on every page it visits:
+        in the session's language, no script failed, axe-core finds nothing critical
+        or serious; then a screenshot. Returns the page."""
+        self.page.wait_for_load_state()
+        assert self.page.locator("html").get_attribute("lang") == self.language, (
+            self.page.url
+        )
+        assert self.script_errors == [], f"{self.page.url}: {self.script_errors}"
+        self.check_accessible()
+        self.shot(name)
+        return self.page
+
     def shot(self, name: str) -> Path:
         SCREENSHOTS.mkdir(exist_ok=True)
-        path = SCREENSHOTS / f"{self.name}-{name}.png"
+        path = SCREENSHOTS / f"{self.prefix}-{name}.png"
         self.page.screenshot(path=str(path), full_page=True)
         return path
 
@@ -108,11 +166,56 @@ class Session:
         assert bad == [], f"{self.page.url}: {bad}"
 
     def sign_in(self, email: str, password: str, *, code: str | None = None) -> None:
+        """Sign in through the login page and, given a `code`, the second-factor page,
+        looking at each (`look`); ends on the page the app sends the user to."""
         page = self.open("/accounts/login/")
+        self.look("login")
         page.locator("input[name=username]").fill(email)
         page.locator("input[name=password]").fill(password)
-        page.locator("form [type=submit]").first.click()
+        page.locator("main form [type=submit]").first.click()
         if code is not None:
+            page.wait_for_url("**/accounts/two-factor/**")
+            self.look("two-factor")
             page.locator("input[name=code]").fill(code)
-            page.locator("form [type=submit]").first.click()
-        page.wait_for_load_state()
+            page.locator("main form [type=submit]").first.click()
+        page.wait_for_url(lambda url: "/accounts/" not in url)
+
+
+PASSWORD = "correct horse battery"  # tests.factories.PatientFactory's, so staff's too
+
+
+@pytest.fixture
+def diary_with_case(transactional_db):
+    """A Tokyo clinic's patient two days after treatment, with a photo on day 0 and
+    one today, whose entry today (pain 6) opened a case for the clinic to review."""
+    clinic = ClinicFactory(name="Smart Skin", time_zone="Asia/Tokyo")
+    patient = PatientFactory(first_name="Aiko", last_name="Tanaka")
+    treatment = TreatmentFactory(
+        clinic=clinic, patient=patient, performed_at=timezone.now() - timedelta(days=2)
+    )
+    today = day_number(performed_at=treatment.performed_at, at=timezone.now(),
+                       zone=clinic.zone)  # fmt: skip
+    record(treatment, 0, photos=[photo(color=(225, 170, 160))])
+    record(treatment, today, pain=6, redness=2, photos=[photo(color=(215, 120, 110))])
+    case = ReviewCase.objects.get(treatment=treatment)
+    return SimpleNamespace(clinic=clinic, patient=patient, treatment=treatment,
+                           case=case, today=today)  # fmt: skip
+
+
+@pytest.fixture
+def staff_member():
+    """`staff_member(clinic, role)`: a staff member with an authenticator app, as
+    (user, code) where `code()` is the 6-digit code the app shows now."""
+
+    def make(clinic, role: str = StaffMember.Role.CLINICIAN):
+        user = StaffFactory(clinic=clinic, role=role).user
+        secret = totp_enrol(user)
+        return user, lambda: totp_code(secret)
+
+    return make
+
+
+def photo(*, color: tuple[int, int, int]):
+    """A photo prepared as an upload would be: 800x600, large enough to pass the
+    quality check, in one colour so that two days look different."""
+    return prepare_photo(upload(image_bytes("JPEG", size=(800, 600), color=color)))
