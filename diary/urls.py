@@ -16,6 +16,7 @@ urlpatterns = [
     path("photos/<uuid:key>/", views.photo, {"size": "full"}, name="photo"),
     path("photos/<uuid:key>/screen/", views.photo, {"size": "screen"}, name="photo_screen"),
     path("photos/<uuid:key>/remove/", views.photo_remove, name="photo_remove"),
+    path("photos/<uuid:key>/view/", views.photo_page, name="photo_page"),
     path(
         "photos/<uuid:key>/thumbnail/",
         views.photo,

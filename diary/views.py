@@ -267,17 +267,11 @@ def _chart(treatment: Treatment, symptom) -> bytes:
     )
     points = [(day, value, day in flagged_days) for day, value in rows]
     last_day = max([14, treatment.day_number(timezone.now())] + [p[0] for p in points])
-    labels = {
-        "title": _(symptom.label), "x": _("Day after treatment"),
-        "normal": _("within the expected range"), "typical": _("usual"),
-        "values": _("entries"), "flagged": _("flagged"),
-    }  # fmt: skip
     return symptom_chart_svg(
         course=treatment.course_version.course,
         symptom=symptom,
         points=points,
         last_day=min(last_day, 60),
-        labels=labels,
     )
 
 
@@ -318,16 +312,20 @@ def photo_remove(request, key):
 @login_required
 @require_GET
 def compare(request, pk: int):
-    """Two days' photos side by side, view by view (default: day 0 and the latest)."""
+    """Two days' photos side by side or overlaid, view by view (default: day 0 and the
+    latest), with the patient's answers of both days; the redness index for staff."""
     treatment = _treatment(visible_treatments(request), pk)
     _audit_staff_view(request, treatment, AuditEntry.Action.VIEW_PHOTO, "compare")
+    is_patient = treatment.patient_id == request.user.pk
     photos = list(
         Photo.objects.filter(entry__treatment=treatment).select_related("entry")
         .order_by("entry__day", "uploaded_at")
     )  # fmt: skip
     comparison = photo_comparison(photos, first=_day_param(request, "a"),
-                                  second=_day_param(request, "b"))  # fmt: skip
-    return render(request, "diary/compare.html", {"treatment": treatment, **comparison})
+                                  second=_day_param(request, "b"),
+                                  with_index=not is_patient)  # fmt: skip
+    return render(request, "diary/compare.html",
+                  {"treatment": treatment, "is_patient": is_patient, **comparison})  # fmt: skip
 
 
 def _day_param(request, name: str) -> int | None:
@@ -381,3 +379,31 @@ def _reminders_said(preference: ReminderPreference) -> str:
     return _("Reminders are on: on a day of your downtime with no entry by "
              "%(time)s (your clinic's time), you get one reminder.") % {
         "time": preference.get_hour_display()}  # fmt: skip
+
+
+@require_GET
+def photo_page(request, key):
+    """One photo at screen size inside the app: its day and view, the way back, and
+    the treatment's earlier and later photos. Checked and audited like the photo
+    itself: anyone else, signed in or not, gets the same 404."""
+    photo = get_object_or_404(
+        Photo.objects.filter(entry__treatment__in=visible_treatments(request))
+        .select_related("entry__treatment__clinic"),
+        key=key,
+    )  # fmt: skip
+    treatment = photo.entry.treatment
+    timezone.activate(treatment.clinic.zone)
+    _audit_staff_view(request, treatment, AuditEntry.Action.VIEW_PHOTO,
+                      f"photo {photo.key} (page)")  # fmt: skip
+    keys = list(
+        Photo.objects.filter(entry__treatment=treatment)
+        .order_by("entry__day", "uploaded_at", "id").values_list("key", flat=True)
+    )  # fmt: skip
+    at = keys.index(photo.key)
+    return render(request, "diary/photo_detail.html", {
+        "photo": photo, "treatment": treatment,
+        "day_date": treatment.date_of_day(photo.entry.day),
+        "is_patient": treatment.patient_id == request.user.pk,
+        "earlier": keys[at - 1] if at > 0 else None,
+        "later": keys[at + 1] if at + 1 < len(keys) else None,
+    })  # fmt: skip

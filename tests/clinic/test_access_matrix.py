@@ -82,6 +82,7 @@ MATRIX = {
     "diary:photo_screen": ("GET", "404 200 404 200 404 200 404"),
     "diary:photo_thumbnail": ("GET", "404 200 404 200 404 200 404"),
     "diary:photo_remove": ("POST", "login 302 404 404 404 404 404"),
+    "diary:photo_page": ("GET", "404 200 404 200 404 200 404"),  # as the photo itself
     "diary:data_export": ("GET", "login 200 200 404 404 404 404"),
     "diary:reminders": ("GET", "login 200 200 404 404 404 404"),  # patients' own
     "outcomes:patient_erase": ("GET", "login 404 404 404 404 200 404"),
@@ -175,6 +176,7 @@ def url_for(name: str, world: dict) -> str:
         "diary:photo_screen": [photo.key],
         "diary:photo_thumbnail": [photo.key],
         "diary:photo_remove": [photo.key],
+        "diary:photo_page": [photo.key],
         "outcomes:course_lab": [treatment.procedure_id],
         "outcomes:patient_erase": [treatment.clinic_patient_id],
     }

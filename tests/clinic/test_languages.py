@@ -336,6 +336,6 @@ def test_the_charts_labels_are_japanese_and_measured_with_a_japanese_font(
     login(client, treatment.patient)
     url = reverse("diary:chart", args=[treatment.pk, "redness"])
     svg = client.get(url, **JA).content.decode()
-    assert ">赤み<" in svg and ">術後日数<" in svg and ">想定範囲内<" in svg
+    assert ">赤み<" in svg and ">術後日数<" in svg and ">この日の通常の範囲<" in svg
     assert "'IPAexGothic'" in svg and "sans-serif" in svg  # the phone's font draws it
     assert [str(w.message) for w in recwarn if "missing from font" in str(w.message)] == []

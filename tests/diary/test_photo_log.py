@@ -231,17 +231,36 @@ def test_compare_pairs_day_0_with_the_latest_day_view_by_view(client, treatment,
         login(client, user)
         response = client.get(reverse("diary:compare", args=[treatment.pk]))
         assert (response.context["first"], response.context["second"]) == (0, 2)
+        assert [e.day for e in response.context["entries"]] == [0, 2]
         (row,) = response.context["rows"]
         assert row["view"] == "Front"
         assert [c["photo"].entry.day for c in row["cells"]] == [0, 2]
-        change = row["cells"][1]["redness_change"]
-        assert change == round(
-            row["cells"][1]["photo"].redness_index - row["cells"][0]["photo"].redness_index,
-            1,
-        )
-        assert "(indicative: light differs between photos)" in response.text
     response = client.get(reverse("diary:compare", args=[treatment.pk]) + "?a=2&b=0")
     assert (response.context["first"], response.context["second"]) == (2, 0)
+
+
+def test_the_redness_index_is_for_staff_only_and_labelled_indicative(
+    client, treatment, clinician
+):
+    record(treatment, 0, photos=[prepare_photo(upload(sharp_photo()))])
+    record(treatment, 2, photos=[prepare_photo(upload(sharp_photo(color=(225, 150, 140))))])
+    url = reverse("diary:compare", args=[treatment.pk])
+    login(client, clinician)
+    response = client.get(url)
+    first, later = response.context["rows"][0]["cells"]
+    change = round(later["photo"].redness_index - first["photo"].redness_index, 1)
+    assert later["redness_change"] == change == 10.3
+    assert (
+        f"Photo redness index +{change} against day 0 (indicative: light differs between "
+        "photos)" in response.text
+    )
+    login(client, treatment.patient)
+    response = client.get(url)
+    assert [c["redness_change"] for c in response.context["rows"][0]["cells"]] == [
+        None, None,
+    ]  # fmt: skip
+    assert "redness index" not in response.text.lower()
+    assert "indicative" not in response.text
 
 
 def test_compare_is_private(client, treatment, other_patient, other_clinician):
