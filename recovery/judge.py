@@ -48,7 +48,7 @@ from recovery.scales import (
     Symptom,
     WarningSign,
 )
-from recovery.text import Translate, untranslated
+from recovery.text import Translate, join_sentences, untranslated
 from recovery.text import gettext_noop as _
 
 
@@ -401,7 +401,7 @@ def _above_band_v2(
         symptom,
         level=Level.REVIEW,
         rule=Rule.ABOVE_BAND,
-        message=f"{message} {_most_people(symptom, obs.day, upper, t)}",
+        message=join_sentences(message, _most_people(symptom, obs.day, upper, t)),
         detail=_band_detail(obs, symptom, upper, course, t),
     )
 
@@ -430,7 +430,7 @@ def _not_resolving_v2(
         symptom,
         level=Level.REVIEW,
         rule=Rule.NOT_RESOLVING,
-        message=f"{message} {_most_people(symptom, obs.day, upper, t)}",
+        message=join_sentences(message, _most_people(symptom, obs.day, upper, t)),
         detail=_not_resolving_detail(obs, symptom, upper, course, t),
     )
 
@@ -788,7 +788,7 @@ def next_step(
                     "{number} if you feel very unwell."
                 )
             ).format(number=emergency_number)
-        return f"{now} {closed}"
+        return join_sentences(now, closed)
     if review_within_hours == 24:
         within = t(_("Your clinic will look at this within a day."))
     elif review_within_hours % 24 == 0:
@@ -800,7 +800,7 @@ def next_step(
             hours=review_within_hours
         )
     sooner = _CALL_SOONER.get(symptom, _CALL_SOONER_OTHERWISE)
-    return f"{within} {t(sooner)}"
+    return join_sentences(within, t(sooner))
 
 
 # What is usual, for the patient's Today page.

@@ -18,3 +18,20 @@ def gettext_noop(message: str) -> str:
 def untranslated(message: str) -> str:
     """The default `translate`: English as written."""
     return message
+
+
+# Sentences end with one of these in Japanese, and the next begins without a space.
+_FULL_STOPS = ("。", "！", "？")
+
+
+def join_sentences(*sentences: str) -> str:
+    """Join sentences as the language writes them: with a space after ". ", none
+    after a Japanese full stop (「…です。2日目には…」)."""
+    text = ""
+    for sentence in sentences:
+        if not sentence:
+            continue
+        if text and not text.endswith(_FULL_STOPS):
+            text += " "
+        text += sentence
+    return text
