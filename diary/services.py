@@ -195,6 +195,43 @@ def _verdict_texts(observations, course) -> list[list[dict]]:
     return result
 
 
+def flag_texts_refresh(treatment_ids: Sequence[int]) -> int:
+    """Write again the patient's and the clinician's texts of the flags of these
+    treatments, in every language the app now speaks, from the same facts (values,
+    days, course version); levels, rules and cases are left as they are. For flags
+    saved before a language was added or a wording improved. Return how many flags
+    were rewritten."""
+    rewritten = 0
+    for treatment in Treatment.objects.filter(pk__in=treatment_ids).select_related(
+        "course_version__procedure"
+    ):
+        with transaction.atomic():
+            entries = list(
+                Entry.objects.select_for_update()
+                .filter(treatment=treatment)
+                .order_by("day")
+            )
+            course = treatment.course_version.course
+            observations = [e.observation() for e in entries]
+            verdicts = judge_timeline(observations, course=course)
+            texts = _verdict_texts(observations, course)
+            for entry, verdict, localized in zip(entries, verdicts, texts, strict=True):
+                judged = {
+                    (f.rule.value, f.symptom): (f, tr)
+                    for f, tr in zip(verdict.flags, localized, strict=True)
+                }
+                for flag in entry.flags.all():
+                    match = judged.get((flag.rule, flag.symptom))
+                    if match is None:  # judged under other rules: leave it as it is
+                        continue
+                    judged_flag, translations = match
+                    flag.message, flag.detail = judged_flag.message, judged_flag.detail
+                    flag.translations = translations
+                    flag.save(update_fields=["message", "detail", "translations"])
+                    rewritten += 1
+    return rewritten
+
+
 def _photo_store(
     entry: Entry, prepared: PreparedPhoto, view: str, written: list[str], *, zone
 ) -> None:
