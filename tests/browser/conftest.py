@@ -85,9 +85,11 @@ def _live_settings(settings):
 
 # A phone asks for Japanese, a desktop for English: between them every page a test
 # visits is checked in both languages.
+# Reduced motion turns off Bootstrap's colour transitions, which axe-core would
+# otherwise measure half-way (a button just tapped, say).
 DEVICES = {
-    "phone": ({"locale": "ja-JP", **PHONE}, "ja"),
-    "desktop": ({"locale": "en-GB", **DESKTOP}, "en"),
+    "phone": ({"locale": "ja-JP", "reduced_motion": "reduce", **PHONE}, "ja"),
+    "desktop": ({"locale": "en-GB", "reduced_motion": "reduce", **DESKTOP}, "en"),
 }
 
 
@@ -127,8 +129,14 @@ class Session:
         self.prefix = f"{name}-{who}" if who else name  # screenshots' names
         self.page = context.new_page()
         self.page.set_default_timeout(15_000)
+        # Scripts that failed, and anything the page's CSP refused.
         self.script_errors: list[str] = []
         self.page.on("pageerror", lambda error: self.script_errors.append(str(error)))
+        self.page.on("console", self._console)
+
+    def _console(self, message) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            self.script_errors.append(message.text)
 
     def open(self, path: str):
         self.page.goto(self.base_url + path)
@@ -136,8 +144,8 @@ class Session:
 
     def look(self, name: str):
         """Check the page as it is now, as every test does on every page it visits:
-        in the session's language, no script failed, axe-core finds nothing critical
-        or serious; then a screenshot. Returns the page."""
+        in the session's language, no script failed and the CSP refused nothing,
+        axe-core finds nothing critical or serious; then a screenshot. Returns the page."""
         self.page.wait_for_load_state()
         assert self.page.locator("html").get_attribute("lang") == self.language, (
             self.page.url
