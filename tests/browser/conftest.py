@@ -7,7 +7,9 @@ missing; without Chromium these tests are skipped with the reason, except in CI.
 page a test visits goes through `Session.look`. Screenshots go to
 tests/browser/screenshots/ (git-ignored)."""
 
+import io
 import os
+import random
 import shutil
 from datetime import timedelta
 from pathlib import Path
@@ -15,6 +17,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from clinic.models import StaffMember
 from clinic.two_factor import totp_code, totp_enrol
@@ -28,10 +31,11 @@ from tests.factories import (
     TreatmentFactory,
     record,
 )
-from tests.images import image_bytes, upload
+from tests.images import upload
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).parent / "screenshots"
+README_SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2,
          "is_mobile": True, "has_touch": True}  # fmt: skip
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
@@ -161,6 +165,18 @@ class Session:
         self.page.screenshot(path=str(path), full_page=True)
         return path
 
+    def shot_for_readme(self, filename: str, *, width: int) -> None:
+        """With README_SCREENSHOTS=1 in the environment, what the screen shows now,
+        scaled to `width` px and reduced to 256 colours, as docs/screenshots/`filename`
+        (committed with the README, so kept small)."""
+        if not os.environ.get("README_SCREENSHOTS"):
+            return
+        image = Image.open(io.BytesIO(self.page.screenshot())).convert("RGB")
+        height = round(image.height * width / image.width)
+        image = image.resize((width, height), Image.Resampling.LANCZOS).quantize(256)
+        README_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        image.save(README_SCREENSHOTS / filename, optimize=True)
+
     def check_accessible(self) -> None:
         """axe-core on the page as it is now: no critical or serious violation."""
         from axe_playwright_python.sync_playwright import Axe
@@ -224,6 +240,20 @@ def staff_member():
 
 
 def photo(*, color: tuple[int, int, int]):
-    """A photo prepared as an upload would be: 800x600, large enough to pass the
-    quality check, in one colour so that two days look different."""
-    return prepare_photo(upload(image_bytes("JPEG", size=(800, 600), color=color)))
+    """A photo prepared as an upload would be (see `skin_jpeg`)."""
+    return prepare_photo(upload(skin_jpeg(color)))
+
+
+def skin_jpeg(color: tuple[int, int, int]) -> bytes:
+    """An 800x600 JPEG of skin in `color` with darker dots (pores, freckles): the
+    texture that passes the photo check's sharpness test, as a real photo does."""
+    rnd = random.Random(sum(color))
+    image = Image.new("RGB", (800, 600), color)
+    draw = ImageDraw.Draw(image)
+    for _ in range(1500):
+        x, y, r = rnd.randrange(800), rnd.randrange(600), rnd.randrange(1, 4)
+        draw.ellipse((x - r, y - r, x + r, y + r),
+                     fill=tuple(max(0, c - rnd.randrange(20, 60)) for c in color))  # fmt: skip
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()

@@ -32,11 +32,14 @@ def test_a_clinician_resolves_a_case_with_a_message_that_the_patient_then_reads(
 
     row.click()
     page = staff.look("case")
+    if device == "desktop":
+        staff.shot_for_readme("case-desktop.png", width=960)
     assert page.url == f"{staff.base_url}/clinic/cases/{diary.case.pk}/"
     assert page.locator("h1").inner_text() == "Aiko Tanaka"
     email = page.locator(".case-contact a[href^='mailto:']")
     assert email.get_attribute("href") == f"mailto:{diary.patient.email}"
     assert page.locator(".timeline img.case-thumb").count() == 2
+    assert "JST" in page.locator("main").inner_text()  # times in the clinic's zone
     actions = page.locator(".case-actions").bounding_box()
     diary_top = page.locator(".case-diary").bounding_box()["y"]
     if device == "phone":  # one column: what to do comes before the diary
@@ -53,6 +56,13 @@ def test_a_clinician_resolves_a_case_with_a_message_that_the_patient_then_reads(
     page.wait_for_url(f"**/clinic/cases/{diary.case.pk}/")
     staff.look("acknowledged")
     assert ReviewCase.objects.get().status == ReviewCase.Status.ACKNOWLEDGED
+    # Still in the default queue, as the badge still counts it.
+    page.locator(".navbar a[href='/clinic/cases/']").click()
+    page = staff.look("queue-acknowledged")
+    assert page.locator("a.case-row").count() == 1
+    assert page.locator(".navbar .badge").first.inner_text().split()[0] == "1"
+    page.locator("a.case-row").click()
+    page.wait_for_url(f"**/clinic/cases/{diary.case.pk}/")
 
     resolve = page.locator("form[action$='/resolve/']")
     resolve.locator("select[name=outcome]").select_option("expected_variation")
