@@ -310,6 +310,14 @@ EMAIL_TIMEOUT = 10
 # Links in emails point here (emails carry a link, never symptom values or photos).
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 
+# Web Push (phone notifications; README, "Phone app, notifications and offline
+# saves"): the VAPID key pair that signs our messages to the browsers' push services
+# (`manage.py vapid` makes one) and a contact the push services can write to. Without
+# both keys, phone notifications are not offered and every notice goes by email.
+VAPID_PUBLIC_KEY = env("VAPID_PUBLIC_KEY")
+VAPID_PRIVATE_KEY = env("VAPID_PRIVATE_KEY")
+VAPID_SUBJECT = env("VAPID_SUBJECT", "mailto:diary@localhost")
+
 # Background tasks (django-tasks; README, "Background tasks and reminders"): every
 # email leaves the request through a task. "database" keeps the queue in the app's
 # database (`manage.py db_worker` runs it; nothing else to install); "rq" keeps it

@@ -214,7 +214,7 @@ def _too_large(name: str) -> str:
 
 
 class DowntimeReportForm(forms.ModelForm):
-    """Two short questions on day 14; leaving a day empty means 'not yet'."""
+    """Three short questions on day 14; leaving a day empty means 'not yet'."""
 
     class Meta:
         model = DowntimeReport
@@ -252,14 +252,17 @@ class DowntimeReportForm(forms.ModelForm):
 
 
 class ReminderPreferenceForm(forms.ModelForm):
-    """The patient's daily reminder: on or off, and the hour, in the clinic's zone."""
+    """The patient's daily reminder: on or off, the hour in the clinic's zone, and,
+    where phone notifications are offered (`push_offered`), whether reminders and the
+    clinic's replies come to the phone or by email."""
 
     class Meta:
         model = ReminderPreference
-        fields = ["enabled", "hour"]
+        fields = ["enabled", "hour", "channel"]
         labels = {
             "enabled": gettext_lazy("Remind me on days I have not logged"),
             "hour": gettext_lazy("At"),
+            "channel": gettext_lazy("Reminders and your clinic's replies come as"),
         }
         help_texts = {
             "hour": gettext_lazy(
@@ -268,16 +271,46 @@ class ReminderPreferenceForm(forms.ModelForm):
                 "downtime."
             ),
         }
-        widgets = {"hour": forms.Select(attrs={"class": "form-select"})}
+        widgets = {
+            "hour": forms.Select(attrs={"class": "form-select"}),
+            "channel": forms.RadioSelect,
+        }
         error_messages = {
             "hour": {
                 "invalid_choice": gettext_lazy("Choose one of the hours in the list."),
                 "required": gettext_lazy("Choose an hour."),
-            }
+            },
+            "channel": {
+                "invalid_choice": gettext_lazy("Choose one of the ways in the list."),
+                "required": gettext_lazy("Choose how they come."),
+            },
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, push_offered: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not push_offered:  # email it is: nothing to choose
+            del self.fields["channel"]
+        else:
+            self.fields["channel"].help_text = _(
+                "A notification comes to each phone where you turned them on from "
+                "Today. If none can get it, it comes by email."
+            )
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout("enabled", "hour")
+        self.helper.layout = Layout(*self.fields)
+
+
+class PushSubscriptionForm(forms.Form):
+    """A browser's push subscription, as its PushSubscription.toJSON() gives it
+    (flattened: `endpoint`, `p256dh`, `auth`). The endpoint is the push service's
+    address for this browser: always HTTPS."""
+
+    endpoint = forms.URLField(max_length=1000, assume_scheme="https")
+    p256dh = forms.RegexField(regex=r"^[A-Za-z0-9_-]{40,200}={0,2}$", max_length=200)
+    auth = forms.RegexField(regex=r"^[A-Za-z0-9_-]{8,100}={0,2}$", max_length=100)
+
+    def clean_endpoint(self) -> str:
+        endpoint = self.cleaned_data["endpoint"]
+        if not endpoint.startswith("https://"):
+            raise forms.ValidationError(_("The push service's address must be HTTPS."))
+        return endpoint

@@ -296,6 +296,11 @@ class ReminderPreference(models.Model):
 
     DEFAULT_HOUR = 20
 
+    class Channel(models.TextChoices):
+        # Notifications on a phone that subscribed (diary.push), else email.
+        PUSH = "push", _("A notification on my phone (email if it cannot get one)")
+        EMAIL = "email", _("Email")
+
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -307,6 +312,9 @@ class ReminderPreference(models.Model):
         default=DEFAULT_HOUR,
         choices=[(h, f"{h:02d}:00") for h in REMINDER_HOURS],
     )
+    channel = models.CharField(
+        _("send it as"), max_length=10, choices=Channel.choices, default=Channel.PUSH
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -314,7 +322,10 @@ class ReminderPreference(models.Model):
             models.CheckConstraint(
                 condition=Q(hour__gte=REMINDER_HOURS.start, hour__lt=REMINDER_HOURS.stop),
                 name="reminder_hour_valid",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(channel__in=["push", "email"]), name="reminder_channel_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -338,3 +349,39 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"Reminder for day {self.day} of {self.treatment}"
+
+
+class PushSubscriptionQuerySet(models.QuerySet):
+    def for_patient(self, user) -> "PushSubscriptionQuerySet":
+        return self.filter(user=user)
+
+
+class PushSubscription(models.Model):
+    """One browser's Web Push subscription (diary.push): the push service's address
+    for it (`endpoint`, unique: one browser, one row) and the keys its messages are
+    encrypted for. Deleted when the push service answers that it is gone (404, 410),
+    or when the patient turns notifications off."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="push_subscriptions",
+    )
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PushSubscriptionQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"Push subscription {self.pk} of {self.user}"
+
+    @property
+    def info(self) -> dict:
+        """The subscription as pywebpush (and the browser's PushSubscription.toJSON())
+        spell it."""
+        return {
+            "endpoint": self.endpoint,
+            "keys": {"p256dh": self.p256dh, "auth": self.auth},
+        }

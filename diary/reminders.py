@@ -5,8 +5,11 @@ clinic's words.
 Each goes out through a channel: an object with a `name`, `available_for(user)` and
 `send(*, user, treatment, day, kind)`, which raises on failure (the task then tries
 again later, see clinic.tasks). A notice goes through the first channel in CHANNELS
-that is available for the patient: email for everyone with an address; the phone
-notification channel plugs in by putting its class before it.
+that is available for the patient: a notification on their phone (WebPushChannel)
+when push is set up, they turned it on from Today and chose it; else email for
+everyone with an address. A channel that finds while sending that it cannot reach
+the patient after all (every phone's subscription had expired) raises Unreachable,
+and the next channel is tried at once.
 
 Reminders: from day 0 to the last day of the course's downtime, a day with no entry
 by the patient's chosen hour (ReminderPreference, 20:00 by default) in the clinic's
@@ -30,6 +33,7 @@ from clinic.languages import email_language
 from clinic.models import CourseVersion, Treatment
 from clinic.tasks import absolute_url, enqueue_after_commit, send_or_retry
 from diary.models import Entry, Reminder, ReminderPreference
+from diary.push import PushMessage, push_offered, push_send
 from review.models import ReviewCase
 from review.services import case_resolve
 
@@ -91,8 +95,65 @@ class EmailChannel:
         return subject, body
 
 
+class Unreachable(Exception):
+    """Raised by a channel's `send` that found it cannot reach the patient after all;
+    the next available channel is tried at once."""
+
+
+class WebPushChannel:
+    """A notification on each phone where the patient turned them on (diary.push): a
+    title, a sentence and a link, as the email has. The phone shows it in the
+    patient's language (their saved choice, else their clinic's)."""
+
+    name = "push"
+
+    def available_for(self, user) -> bool:
+        return (
+            push_offered()
+            and user.is_active
+            and preference_of(user).channel == ReminderPreference.Channel.PUSH
+            and user.push_subscriptions.exists()
+        )
+
+    def send(self, *, user, treatment: Treatment, day: int | None, kind: str) -> None:
+        """Send to every subscribed phone; done once one has taken it. Raises the last
+        error when none could be reached for now (the task tries again later), and
+        Unreachable when every subscription turned out to be gone."""
+        with translation.override(email_language(clinic=treatment.clinic, user=user)):
+            message = self._message(treatment=treatment, day=day, kind=kind)
+        delivered, failure = 0, None
+        for subscription in list(user.push_subscriptions.all()):
+            try:
+                delivered += push_send(subscription=subscription, message=message)
+            except Exception as error:
+                failure = error
+        if delivered:
+            return
+        if failure is not None:
+            raise failure
+        raise Unreachable(self.name)
+
+    def _message(self, *, treatment: Treatment, day: int | None, kind: str) -> PushMessage:
+        if kind == REMINDER:
+            return PushMessage(
+                title=_("How is your skin today?"),
+                body=_(
+                    "Day %(day)d after your treatment has no entry yet. It takes a minute."
+                )
+                % {"day": day},
+                url=reverse("diary:entry_day", args=[treatment.pk, day]),
+                tag=f"reminder-{treatment.pk}-{day}",
+            )
+        return PushMessage(
+            title=_("Your clinic has replied"),
+            body=_("Open your diary to read their message."),
+            url=reverse("diary:history", args=[treatment.pk]),
+            tag=f"reply-{treatment.pk}",
+        )
+
+
 # In order of preference: a notice goes through the first available for the patient.
-CHANNELS: list[Channel] = [EmailChannel()]
+CHANNELS: list[Channel] = [WebPushChannel(), EmailChannel()]
 
 
 def channel_for(user) -> Channel | None:
@@ -120,9 +181,14 @@ def _notice_send(treatment_id: int, kind: str, day: int | None) -> None:
         return
     if kind == REMINDER and not _reminder_wanted(treatment, day):
         return
-    channel = channel_for(user)
-    if channel is not None:
-        channel.send(user=user, treatment=treatment, day=day, kind=kind)
+    for channel in CHANNELS:
+        if not channel.available_for(user):
+            continue
+        try:
+            channel.send(user=user, treatment=treatment, day=day, kind=kind)
+        except Unreachable:
+            continue
+        return
 
 
 def _reminder_wanted(treatment: Treatment, day: int) -> bool:
