@@ -5,6 +5,12 @@ from diary import views
 app_name = "diary"
 urlpatterns = [
     path("today/", views.today, name="today"),
+    # The installable app: from the site's root, so the service worker may serve it all.
+    path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("sw.js", views.service_worker, name="service_worker"),
+    path("offline/", views.offline, name="offline"),
+    path("push/subscribe/", views.push_subscribe, name="push_subscribe"),
+    path("push/unsubscribe/", views.push_unsubscribe, name="push_unsubscribe"),
     path("treatments/", views.treatment_list, name="treatment_list"),
     path("my-data/export.zip", views.data_export, name="data_export"),
     path("reminders/", views.reminders, name="reminders"),

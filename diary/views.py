@@ -1,11 +1,20 @@
+import hashlib
+import json
+import os
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.db.models import Count, Max
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,8 +29,14 @@ from clinic.throttle import within_budget
 from diary.charts import symptom_chart_svg
 from diary.comparison import photo_comparison
 from diary.exports import patient_data_export
-from diary.forms import DowntimeReportForm, EntryForm, ReminderPreferenceForm
+from diary.forms import (
+    DowntimeReportForm,
+    EntryForm,
+    PushSubscriptionForm,
+    ReminderPreferenceForm,
+)
 from diary.models import DowntimeReport, Entry, Flag, Photo, ReminderPreference
+from diary.push import push_offered, push_subscription_delete, push_subscription_save
 from diary.reminders import preference_of
 from diary.services import EntryValues, entry_record, photo_delete
 from diary.serving import photo_response
@@ -94,13 +109,28 @@ def _day_page(request, treatment: Treatment, day: int):
             status = 429
         elif form.is_valid():
             _record(treatment, day, form)
-            messages.success(request, _("Saved. Thank you!"))
+            _say_once(request, messages.SUCCESS, _("Saved. Thank you!"))
             for warning in form.quality_warnings():
-                messages.warning(request, warning)
+                _say_once(request, messages.WARNING, warning)
+            if "application/json" in request.headers.get("Accept", ""):
+                # The page's own script sent it (static/js/outbox.js) and loads the
+                # page itself, which then shows these messages and the verdict.
+                return JsonResponse({"saved": True, "location": request.path})
             return redirect(request.path)
     context = _day_context(treatment, day, now=timezone.now())
     return render(request, "diary/entry_day.html", context | {"entry": entry, "form": form},
                   status=status)  # fmt: skip
+
+
+def _say_once(request, level: int, text: str) -> None:
+    """Add a message unless the same one still waits to be shown: a save whose answer
+    was lost and that is sent again (static/js/outbox.js, or a tap on Save again)
+    thanks the patient once, not once per send."""
+    waiting = messages.get_messages(request)
+    said = any(m.level == level and m.message == text for m in waiting)
+    waiting.used = False  # looking is not showing: they stay for the next page
+    if not said:
+        messages.add_message(request, level, text)
 
 
 def _save_allowed(request) -> bool:
@@ -114,6 +144,7 @@ def _save_allowed(request) -> bool:
 def _day_context(treatment: Treatment, day: int, *, now) -> dict:
     course = treatment.course_version.course
     today_day = treatment.day_number(now)
+    last_downtime_day = course.downtime_days[1]
     logged_days = set(treatment.entries.values_list("day", flat=True))
     earlier_photos = Photo.objects.filter(entry__treatment=treatment, entry__day__lt=day)
     guides = {}
@@ -134,15 +165,24 @@ def _day_context(treatment: Treatment, day: int, *, now) -> dict:
         "usual_without_box": usual_without_box(day=day, translate=_),
         "aftercare": [a for a in aftercare if a not in quiet],
         "allowed_now": [a.title for a in quiet],
-        "missed_days": [d for d in range(today_day) if d not in logged_days],
+        # The days of the downtime left empty: after it, a late day is still open
+        # through its own page, but not offered on Today.
+        "missed_days": [d for d in range(min(today_day, last_downtime_day + 1))
+                        if d not in logged_days],
         "guide_photos": [guides[v] for v in Photo.View.values if v in guides],
         "clinic_messages": _clinic_messages(treatment),
         "report_form": _report_form(treatment, today_day),
+        "report_answered": hasattr(treatment, "downtime_report"),
+        "report_from_day": REPORT_FROM_DAY,
+        # Today, once the usual downtime is over: "your recovery is complete".
+        "recovery_complete": day == today_day > last_downtime_day,
+        "last_downtime_day": last_downtime_day,
+        "push_public_key": settings.VAPID_PUBLIC_KEY if push_offered() else "",
     }  # fmt: skip
 
 
 def _report_form(treatment: Treatment, today_day: int) -> DowntimeReportForm | None:
-    """From day 14 the two questions are offered until answered."""
+    """From day 14 the three questions are offered until answered."""
     if today_day < REPORT_FROM_DAY or hasattr(treatment, "downtime_report"):
         return None
     return DowntimeReportForm()
@@ -295,18 +335,25 @@ def photo(request, key, size: str):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def photo_remove(request, key):
-    """The patient removes one of their photos (to retake it)."""
+    """The patient removes one of their photos (to retake it), once they said yes:
+    a POST with `confirm=1` removes it; anything else shows the question. The day
+    page's Remove button posts without it, so without JavaScript it leads here; with
+    it, the page asks inline and posts `confirm=1` (static/js/remove-confirm.js)."""
     photo = get_object_or_404(
         Photo.objects.filter(entry__treatment__patient=request.user).select_related(
-            "entry"
+            "entry__treatment__procedure", "entry__treatment__clinic"
         ),
         key=key,
     )
-    photo_delete(photo=photo)
-    messages.success(request, _("Photo removed."))
-    return redirect("diary:entry_day", pk=photo.entry.treatment_id, day=photo.entry.day)
+    if request.method == "POST" and request.POST.get("confirm") == "1":
+        photo_delete(photo=photo)
+        messages.success(request, _("Photo removed."))
+        return redirect("diary:entry_day", pk=photo.entry.treatment_id, day=photo.entry.day)
+    timezone.activate(photo.entry.treatment.clinic.zone)
+    return render(request, "diary/photo_remove.html",
+                  {"photo": photo, "treatment": photo.entry.treatment})  # fmt: skip
 
 
 @login_required
@@ -361,7 +408,9 @@ def reminders(request):
     if is_clinic_staff(request):
         raise Http404("Reminders are for patients.")
     data = request.POST if request.method == "POST" else None
-    form = ReminderPreferenceForm(data, instance=preference_of(request.user))
+    form = ReminderPreferenceForm(
+        data, instance=preference_of(request.user), push_offered=push_offered()
+    )
     if form.is_valid():
         preference = form.save()
         messages.success(request, _reminders_said(preference))
@@ -407,3 +456,151 @@ def photo_page(request, key):
         "earlier": keys[at - 1] if at > 0 else None,
         "later": keys[at + 1] if at + 1 < len(keys) else None,
     })  # fmt: skip
+
+
+# The installable app (README, "Phone app, notifications and offline saves").
+# Colours of static/css/diary.css: the buttons' blue and the page's grey.
+THEME_COLOUR = "#0a58ca"
+BACKGROUND_COLOUR = "#f7f8fa"
+# What the service worker keeps for a page to draw without the network: the styles,
+# our scripts, the icons and the offline page. Never a page or a photo of a diary.
+APP_SHELL = (
+    "bootstrap/css/bootstrap.min.css", "css/diary.css", "js/error-summary.js",
+    "js/sw-register.js", "js/outbox.js", "js/photo-preview.js",
+    "js/remove-confirm.js", "js/push.js", "icons/icon-192.png",
+)  # fmt: skip
+
+
+@require_GET
+def manifest(request):
+    """The web app manifest, in the visitor's language: installed from the browser,
+    the diary opens on Today, full screen, with its icon."""
+    icons = [
+        {"src": static("icons/icon-192.png"), "sizes": "192x192", "type": "image/png",
+         "purpose": "any"},
+        {"src": static("icons/icon-512.png"), "sizes": "512x512", "type": "image/png",
+         "purpose": "any"},
+        {"src": static("icons/icon-maskable-512.png"), "sizes": "512x512",
+         "type": "image/png", "purpose": "maskable"},
+    ]  # fmt: skip
+    data = {
+        "name": _("Downtime Diary"),
+        "short_name": pgettext("the app's name under its icon", "Diary"),
+        "description": _("Your skin's recovery after a treatment, day by day, with "
+                         "your clinic."),
+        "lang": get_language(), "dir": "ltr",
+        "id": reverse("diary:today"), "start_url": reverse("diary:today"), "scope": "/",
+        "display": "standalone", "orientation": "portrait",
+        "theme_color": THEME_COLOUR, "background_color": BACKGROUND_COLOUR,
+        "categories": ["health", "medical"], "icons": icons,
+    }  # fmt: skip
+    return JsonResponse(data, content_type="application/manifest+json",
+                        json_dumps_params={"ensure_ascii": False})  # fmt: skip
+
+
+@require_GET
+def service_worker(request):
+    """The service worker, from the site's root so that it may serve every page: it
+    keeps the app's shell (APP_SHELL and the offline page) under a name that changes
+    with those files, shows the offline page when a page cannot be loaded, and shows
+    push notifications. Everything else goes to the network untouched."""
+    shell = [static(name) for name in APP_SHELL] + [reverse("diary:offline")]
+    version = hashlib.sha256("\n".join(_shell_stamps(shell)).encode()).hexdigest()[:16]
+    body = render_to_string("diary/service_worker.js", {
+        "shell": json.dumps(shell), "version": json.dumps(version),
+        "offline": json.dumps(reverse("diary:offline")),
+        "today": json.dumps(reverse("diary:today")),
+        "icon": json.dumps(static("icons/icon-192.png")),
+        "name": json.dumps(_("Downtime Diary"), ensure_ascii=False),
+    })  # fmt: skip
+    response = HttpResponse(body, content_type="application/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/"
+    # Asked for again on each visit: a changed shell reaches phones at once.
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def _shell_stamps(shell: list[str]) -> list[str]:
+    """What names this version of the shell. In production the static files' names
+    carry a hash of their content; in development (DEBUG, unhashed names) each file's
+    modification time stands in for it, so an edited stylesheet is not served stale."""
+    if not settings.DEBUG:
+        return shell
+    stamps = list(shell)
+    for name in APP_SHELL:
+        found = finders.find(name)
+        stamps.append(str(os.stat(found).st_mtime_ns) if found else name)
+    return stamps
+
+
+@require_GET
+def offline(request):
+    """What the service worker shows when a page cannot be loaded. The same for
+    everyone (it is kept on the phone): no name, no diary."""
+    return render(request, "diary/offline.html")
+
+
+def _push_refusal(request) -> JsonResponse | None:
+    """Why this request may not (un)subscribe, as a JSON answer; None if it may."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"error": _("Please sign in first.")}, status=401)
+    if is_clinic_staff(request):
+        return JsonResponse(
+            {"error": _("Phone notifications are for patients.")}, status=403
+        )
+    return None
+
+
+def _json_body(request) -> dict | None:
+    try:
+        data = json.loads(request.body)
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+@require_POST
+def push_subscribe(request):
+    """Keep this browser's push subscription for the signed-in patient (the button on
+    Today, static/js/push.js): POST the JSON of the browser's PushSubscription, with
+    the CSRF token in X-CSRFToken. Answers JSON: 201 once kept; 400, 401, 403 or 404
+    with an `error` to show."""
+    refusal = _push_refusal(request)
+    if refusal is not None:
+        return refusal
+    if not push_offered():
+        return JsonResponse(
+            {"error": _("Phone notifications are not set up on this site.")}, status=404
+        )
+    data = _json_body(request)
+    keys = data.get("keys") if data is not None else None
+    if not isinstance(keys, dict):
+        return JsonResponse({"error": _("This is not a push subscription: expected "
+                                        "JSON with an endpoint and its keys.")},
+                            status=400)  # fmt: skip
+    form = PushSubscriptionForm(
+        {"endpoint": data.get("endpoint"), "p256dh": keys.get("p256dh"),
+         "auth": keys.get("auth")}
+    )  # fmt: skip
+    if not form.is_valid():
+        return JsonResponse({"error": _("This push subscription is not valid."),
+                             "fields": form.errors}, status=400)  # fmt: skip
+    push_subscription_save(user=request.user, **form.cleaned_data)
+    return JsonResponse({"subscribed": True}, status=201)
+
+
+@require_POST
+def push_unsubscribe(request):
+    """Forget this browser's push subscription (turned off on this phone): POST JSON
+    `{"endpoint": ...}`. Answers JSON: 200 with how many were forgotten (0 if it was
+    not known); 400, 401 or 403 with an `error`."""
+    refusal = _push_refusal(request)
+    if refusal is not None:
+        return refusal
+    data = _json_body(request)
+    endpoint = data.get("endpoint") if data is not None else None
+    if not isinstance(endpoint, str) or not endpoint:
+        return JsonResponse({"error": _("Expected JSON with the endpoint to forget.")},
+                            status=400)  # fmt: skip
+    deleted = push_subscription_delete(user=request.user, endpoint=endpoint)
+    return JsonResponse({"subscribed": False, "deleted": deleted})

@@ -193,14 +193,15 @@ def test_a_not_found_page_is_friendly(client, patient):
     assert "This page is not here" in response.text
 
 
-def test_from_day_14_the_patient_answers_two_questions(client, treatment):
+def test_from_day_14_the_patient_answers_three_questions(client, treatment):
     from diary.models import DowntimeReport
 
     treatment.performed_at -= timedelta(days=13)
     treatment.save()  # now day 15
     client.force_login(treatment.patient)
     assert (
-        "Two short questions about your downtime" in client.get(reverse("diary:today")).text
+        "Three short questions about your downtime"
+        in client.get(reverse("diary:today")).text
     )
     url = reverse("diary:downtime_report", args=[treatment.pk])
     bad = client.post(
@@ -212,7 +213,7 @@ def test_from_day_14_the_patient_answers_two_questions(client, treatment):
     client.post(url, {"back_to_work_day": "3", "makeup_day": "", "satisfaction": "8"})
     report = DowntimeReport.objects.get()
     assert (report.back_to_work_day, report.makeup_day, report.satisfaction) == (3, None, 8)
-    assert "Two short questions" not in client.get(reverse("diary:today")).text
+    assert "Three short questions" not in client.get(reverse("diary:today")).text
 
 
 def test_the_questions_are_not_open_before_day_14_nor_to_others(

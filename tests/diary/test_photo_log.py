@@ -203,7 +203,9 @@ def test_a_patient_removes_a_photo_to_retake_it(
     photo = Photo.objects.get()
     client.force_login(treatment.patient)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("diary:photo_remove", args=[photo.key]))
+        response = client.post(
+            reverse("diary:photo_remove", args=[photo.key]), {"confirm": "1"}
+        )
     assert response["Location"] == day_url(treatment, 1)
     assert not Photo.objects.exists()
     assert list(media.rglob("*.jpg")) == []
@@ -215,9 +217,10 @@ def test_nobody_else_can_remove_a_photo(client, treatment, other_patient, clinic
     url = reverse("diary:photo_remove", args=[key])
     for user in (other_patient, clinician):
         login(client, user)
-        assert client.post(url).status_code == 404
+        assert client.post(url, {"confirm": "1"}).status_code == 404
+        assert client.get(url).status_code == 404
     client.force_login(treatment.patient)
-    assert client.get(url).status_code == 405
+    assert client.put(url).status_code == 405
     assert Photo.objects.filter(key=key).exists()
 
 

@@ -132,3 +132,157 @@ def test_what_needs_no_box_is_said_on_the_days_it_is_usual(client, treatment):
                   "Pinpoint spots of blood on the pillow in the morning"):  # fmt: skip
         assert usual in day_1
         assert usual not in day_3
+
+
+# Today on a phone: what comes first in each state.
+
+
+def order_of(html: str, *marks: str) -> list[int]:
+    """Where each mark first appears in the page (-1 if it does not)."""
+    return [html.find(mark) for mark in marks]
+
+
+def test_an_empty_day_starts_with_its_form_and_folds_what_is_usual_and_the_aftercare(
+    client, treatment
+):
+    record(treatment, 0)
+    client.force_login(treatment.patient)
+    html = client.get(reverse("diary:today")).text
+    missed, form, usual, aftercare = order_of(
+        html, 'id="missed-days"', 'id="entry-form"', 'id="usual"', 'id="aftercare"'
+    )
+    assert 0 < missed < form < usual < aftercare  # missed days offered above the form
+    assert '<section class="card mb-3" id="entry"' in html  # open, not folded
+    assert '<details class="card mb-3 fold" id="usual">' in html  # folded: one tap
+    assert '<details class="card mb-3 fold" id="aftercare">' in html
+    assert 'id="entry-fold"' not in html
+    assert "data-verdict" not in html and "Usual for day" not in html
+
+
+def test_a_saved_day_starts_with_its_verdict_and_folds_its_form(client, treatment):
+    record(treatment, 2)
+    client.force_login(treatment.patient)
+    html = client.get(reverse("diary:today")).text
+    verdict, fold, form = order_of(
+        html, "Usual for day 2", 'id="entry-fold"', 'id="entry-form"'
+    )
+    assert 0 < verdict < fold < form
+    assert '<details class="card mb-3 fold" id="entry-fold" data-entry-fold>' in html
+    assert "Update today's entry" in html
+
+
+def test_a_form_with_errors_starts_with_the_focused_summary_and_is_unfolded(
+    client, treatment
+):
+    record(treatment, 2)
+    client.force_login(treatment.patient)
+    data = {"bruising": "1", "peeling": "1", "pain": "1", "bleeding": "no",
+            "photo_view": "front"}  # fmt: skip
+    html = client.post(reverse("diary:entry_day", args=[treatment.pk, 2]), data).text
+    summary, header, form = order_of(html, "data-error-summary", "<h1", 'id="entry-form"')
+    assert 0 < summary < header < form
+    assert 'tabindex="-1" autofocus data-error-summary' in html
+    # The radio scale has no single id: the link goes to its group.
+    assert '<a href="#div_id_redness">Redness: Please choose one.</a>' in html
+    assert 'id="div_id_redness"' in html
+    assert '<details class="card mb-3 fold" id="entry-fold" data-entry-fold open>' in html
+
+
+def test_a_refused_photo_is_named_at_the_top_of_the_page(client, treatment, media):
+    client.force_login(treatment.patient)
+    data = {"redness": "1", "bruising": "1", "peeling": "1", "pain": "1",
+            "bleeding": "no", "photo_view": "front",
+            "photos": [upload(b"%PDF-1.4 not a photo", name="scan.jpg")]}  # fmt: skip
+    html = client.post(reverse("diary:entry_day", args=[treatment.pk, 2]), data).text
+    summary, error, header = order_of(
+        html, "data-error-summary", '<li><a href="#id_photos">Photos: “scan.jpg”', "<h1"
+    )
+    assert 0 < summary < error < header
+    assert (
+        'class="form-control is-invalid" type="file" name="photos" id="id_photos"' in html
+    )
+
+
+def test_the_photo_inputs_have_a_place_for_previews_and_the_page_its_scripts(
+    client, treatment
+):
+    client.force_login(treatment.patient)
+    html = client.get(reverse("diary:today")).text
+    for input_id in ("id_photos_camera", "id_photos"):
+        assert f'id="previews-{input_id}" data-photo-previews="{input_id}"' in html
+    for script in ("photo-preview.js", "remove-confirm.js", "outbox.js"):
+        assert f'<script src="/static/js/{script}" defer' in html
+    assert "<script>" not in html  # none inline (CSP: script-src 'self')
+
+
+@pytest.mark.parametrize(
+    ("day", "card"),
+    [
+        (10, False),  # the last day of Velvet Skin's usual downtime (7 to 10 days)
+        (11, True),
+    ],
+)
+def test_the_recovery_is_complete_after_the_downtime(client, treatment, day, card):
+    treatment.performed_at -= timedelta(days=day - 2)
+    treatment.save()
+    client.force_login(treatment.patient)
+    response = client.get(reverse("diary:today"))
+    assert response.context["day"] == day
+    assert response.context["recovery_complete"] is card
+    assert ('id="recovery-complete"' in response.text) is card
+    assert ("Your recovery is complete" in response.text) is card
+
+
+def test_after_the_downtime_the_form_is_folded_for_a_late_entry(client, treatment):
+    treatment.performed_at -= timedelta(days=10)
+    treatment.save()  # day 12
+    for day in range(11):
+        record(treatment, day)
+    client.force_login(treatment.patient)
+    html = client.get(reverse("diary:today")).text
+    card, fold, form = order_of(html, 'id="recovery-complete"', 'id="entry-fold"',
+                                'id="entry-form"')  # fmt: skip
+    assert 0 < card < fold < form
+    assert "Add a late entry for today" in html
+    assert "The usual downtime after your treatment (up to day 10) is over." in html
+    # Before day 14 the questions are announced, correctly counted.
+    assert "On day 14, three short questions about your downtime will appear here." in html
+    assert 'id="missed-days"' not in html  # days 11 and later are not "missed"
+
+
+def test_on_day_14_the_card_asks_the_three_questions_it_announces(client, treatment):
+    treatment.performed_at -= timedelta(days=12)
+    treatment.save()  # day 14
+    client.force_login(treatment.patient)
+    response = client.get(reverse("diary:today"))
+    html = response.text
+    card, questions, fold = order_of(html, 'id="recovery-complete"', 'id="downtime-report"',
+                                     'id="entry-fold"')  # fmt: skip
+    assert 0 < card < questions < fold
+    assert "Three short questions about your downtime" in html
+    assert "Two short questions" not in html
+    assert list(response.context["report_form"].fields) == [
+        "back_to_work_day", "makeup_day", "satisfaction",
+    ]  # fmt: skip
+
+
+def test_once_answered_the_card_thanks_the_patient(client, treatment):
+    from diary.models import DowntimeReport
+
+    treatment.performed_at -= timedelta(days=13)
+    treatment.save()
+    DowntimeReport.objects.create(treatment=treatment, satisfaction=9)
+    client.force_login(treatment.patient)
+    html = client.get(reverse("diary:today")).text
+    assert "Thank you for answering the questions about your downtime." in html
+    assert 'id="downtime-report"' not in html
+
+
+def test_a_missed_day_of_the_downtime_is_still_open_with_its_form_first(client, treatment):
+    treatment.performed_at -= timedelta(days=10)
+    treatment.save()
+    client.force_login(treatment.patient)
+    response = client.get(reverse("diary:entry_day", args=[treatment.pk, 3]))
+    assert response.context["recovery_complete"] is False  # not Today
+    assert '<section class="card mb-3" id="entry"' in response.text
+    assert response.context["missed_days"] == list(range(11))
