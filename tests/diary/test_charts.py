@@ -125,7 +125,18 @@ def test_a_flagged_day_is_a_larger_triangle_not_only_another_colour(client, logg
     svg = chart(client, logged, "redness")
     dot, triangle = marker_path(svg, "entries"), marker_path(svg, "flagged")
     assert " C " in f" {dot} "  # a circle, drawn with curves
-    assert triangle.split() == "M 0 -5.5 L -5.5 5.5 L 5.5 5.5 z".split()  # 3 corners
+    assert triangle.split() == [
+        "M",
+        "0",
+        "-5.5",
+        "L",
+        "-5.5",
+        "5.5",
+        "L",
+        "5.5",
+        "5.5",
+        "z",
+    ]
     (flagged,) = group(svg, "flagged").iter(f"{SVG}use")
     assert "fill: #c2410c" in flagged.get("style")
 
