@@ -264,7 +264,7 @@ def test_a_flag_saved_from_an_english_page_reads_in_japanese_to_a_japanese_reade
         "red or less."
     )
     assert flag.translations["ja"] == {
-        "message": "今日の赤みは「濃い赤、燃えるような赤（4/4）」です。 "
+        "message": "今日の赤みは「濃い赤、燃えるような赤（4/4）」です。"
         "2日目には、ほとんどの方が「赤い」以下です。",
         "detail": "赤み 4/4（2日目）、標準経過の上限 3（Velvet Skin v2）",
     }
