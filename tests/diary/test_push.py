@@ -351,9 +351,10 @@ def test_a_reminder_from_the_scheduler_reaches_the_phone(subscribed, treatment, 
     assert mail.outbox == []
 
 
-def test_the_keys_sign_and_encrypt_a_real_message(keys):
+def test_the_keys_sign_and_encrypt_a_real_message(keys, tmp_path, monkeypatch):
     """pywebpush itself, without the network (`curl=True` returns the request it
     would send): our private key signs, the browser's key encrypts."""
+    monkeypatch.chdir(tmp_path)  # curl=True writes the body to ./encrypted.data
     from cryptography.hazmat.primitives.asymmetric import ec
     from pywebpush import webpush as real_webpush
 
