@@ -53,13 +53,13 @@ def test_history_and_compare_in_the_browser(request, diary, device):
     days = page.locator("article.entry h3").all_inner_texts()
     assert days == (["4日目", "2日目", "0日目"] if device == "phone" else
                     ["Day 4", "Day 2", "Day 0"])  # fmt: skip
-    session.check_accessible()
+    session.look("history")
 
     page.locator(".thumbnails a").first.click()
     page.wait_for_load_state()
     assert page.url.endswith("/view/")
     assert page.locator("figure.photo-page img").evaluate("i => i.naturalWidth") == 800
-    session.check_accessible()
+    session.look("photo")
     page.locator("a[href$='/history/'].btn").click()
     page.wait_for_load_state()
     assert page.url.endswith(f"/treatments/{diary.pk}/history/")
@@ -72,8 +72,7 @@ def test_history_and_compare_in_the_browser(request, diary, device):
     assert pair.evaluate("p => p.classList.contains('is-overlay')")
     second = page.locator(".compare-cell + .compare-cell img")
     assert second.evaluate("i => getComputedStyle(i).clipPath") == "inset(0px 0px 0px 30%)"
-    page.wait_for_timeout(300)  # the buttons' colour transition (0.15 s), for axe
-    session.check_accessible()
+    session.look("compare-overlay")
     page.locator("[data-mode=side]").click()
     assert page.locator(".compare-slider").is_hidden()
     assert problems == []  # no script or style refused by the CSP
