@@ -113,14 +113,19 @@ def new_session(browser, live_server, _live_settings):
         context.close()
 
 
-@pytest.fixture
-def phone(new_session):
-    return new_session("phone")
+def _module(request) -> str:
+    """The test file's name without test_: keeps screenshots of two files apart."""
+    return request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")
 
 
 @pytest.fixture
-def desktop(new_session):
-    return new_session("desktop")
+def phone(new_session, request):
+    return new_session("phone", _module(request))
+
+
+@pytest.fixture
+def desktop(new_session, request):
+    return new_session("desktop", _module(request))
 
 
 class Session:

@@ -82,7 +82,7 @@ def test_a_clinician_resolves_a_case_with_a_message_that_the_patient_then_reads(
         REPLY,
     )
 
-    patient = new_session("phone", "patient")
+    patient = new_session("phone", "patient-reply")
     patient.sign_in(diary.patient.email, PASSWORD)
     page = patient.look("today")
     assert page.url == f"{patient.base_url}/today/"
