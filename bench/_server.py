@@ -63,12 +63,13 @@ def report(result: dict) -> None:
 @contextlib.contextmanager
 def site(kind: str, name: str):
     """Django set up over an empty database of `kind` (a temporary SQLite file, or
-    the PostgreSQL database `name`, made now and dropped after), with its own media
-    and static folders; yields the server's environment and the run's folder."""
+    the PostgreSQL database `name`, made now and dropped after), with its own media,
+    static and cache folders; yields the server's environment and the run's folder."""
     folder = Path(tempfile.mkdtemp(prefix=f"{name}-"))
     values = {
         "MEDIA_ROOT": str(folder / "media"),
         "BENCH_STATIC_ROOT": str(folder / "static"),
+        "CACHE_DIR": str(folder / "cache"),  # the run's own, as its database and media
         "PHOTO_STORAGE": "local",
     }
     if kind == "sqlite":

@@ -8,15 +8,14 @@ else their clinic's: an email is read later, away from the browser that caused i
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.utils.translation import get_supported_language_variant
 
 # Django's own parser of the header (LocaleMiddleware uses it too); it is not part of
 # the public translation API, but has kept its name and result since Django 1.x.
 from django.utils.translation.trans_real import parse_accept_lang_header
 
-from clinic.models import AccountSettings, Clinic, StaffMember, Treatment, language_codes
+from clinic.account import account_of
+from clinic.models import AccountSettings, Clinic, language_codes
 
 
 def saved_language(user) -> str | None:
@@ -43,32 +42,16 @@ def browser_language(request) -> str | None:
     return None
 
 
-def account_languages(user) -> tuple[str | None, str | None]:
-    """`user`'s saved language and their clinic's (where they work, else the clinic of
-    their latest treatment), each None if there is none. One query: it runs on every
-    signed-in request (clinic.middleware.LanguageMiddleware)."""
-    works_at = StaffMember.objects.filter(user=OuterRef("pk")).order_by("pk")
-    treated_at = Treatment.objects.filter(patient=OuterRef("pk")).order_by("-performed_at")
-    row = (
-        get_user_model()
-        .objects.filter(pk=user.pk)
-        .annotate(
-            clinic_language=Coalesce(
-                Subquery(works_at.values("clinic__language")[:1]),
-                Subquery(treated_at.values("clinic__language")[:1]),
-            )
-        )
-        .values_list("account_settings__language", "clinic_language")
-        .first()
-    )
-    return row or (None, None)
-
-
 def request_language(request) -> str:
     """The language of the pages for `request`'s signed-in user (see the module's
     docstring)."""
-    saved, clinic = account_languages(request.user)
-    return saved or browser_language(request) or clinic or settings.LANGUAGE_CODE
+    account = account_of(request)
+    return (
+        account.saved_language
+        or browser_language(request)
+        or account.clinic_language
+        or settings.LANGUAGE_CODE
+    )
 
 
 def email_language(*, clinic: Clinic, user=None, email: str = "") -> str:

@@ -149,7 +149,8 @@ class LanguageMiddleware:
     before the user is known, so it has chosen from the browser alone, which stands for
     visitors who are not signed in. Must come after AuthenticationMiddleware.
 
-    Costs one query per signed-in request (the saved choice and the clinic's, together).
+    Reads the saved choice and the clinic's from clinic.account, the one query about
+    the user that every signed-in request makes.
     """
 
     def __init__(self, get_response):

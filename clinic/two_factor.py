@@ -18,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
 from clinic.access import is_clinic_staff
+from clinic.account import account_of
 from clinic.qr import qr_data_uri
 
 RECOVERY_CODE_COUNT = 10
@@ -42,7 +43,7 @@ def has_totp(user) -> bool:
 def second_factor_step(request) -> str | None:
     """What a signed-in user who has not given a code this session must do first:
     "verify" (they have an authenticator), "enrol" (staff without one), or None."""
-    if has_totp(request.user):
+    if account_of(request).has_totp:
         return "verify"
     if is_staff_user(request):
         return "enrol"

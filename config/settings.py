@@ -103,15 +103,14 @@ TEMPLATES = [
 
 # SQLite by default; PostgreSQL (production) through DATABASE_URL.
 DATABASE_URL = env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
-# On PostgreSQL each worker keeps its connection for a minute, checked before reuse:
-# a new connection per request made pages 1.3 to 4.5x slower (issue 11). A SQLite
-# connection is a file opened in-process, so it is not kept.
+# Each worker keeps its connection for a minute, checked before reuse: on PostgreSQL
+# a new connection per request made pages 1.3 to 4.5x slower (issue 11); on SQLite,
+# opening one (Django registers its functions, then the PRAGMAs below) cost 0.75 ms
+# of every request (bench/pages.py).
 DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL,
-        conn_max_age=int(
-            env("DATABASE_CONN_MAX_AGE", "0" if DATABASE_URL.startswith("sqlite") else "60")
-        ),
+        conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
 }
@@ -240,7 +239,17 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One server: files in CACHE_DIR, shared by its workers (and its task worker), so a
+# chart drawn by one worker is served by the others, a patient's saves are counted
+# once, and sessions are read from the cache (see SESSION_ENGINE).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env("CACHE_DIR", str(BASE_DIR / "cache")),
+        # Each user's session is one entry: room for a clinic's patients and staff.
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    }
+}
 # Several app servers share Redis: the save budgets (clinic.throttle) must count a
 # patient's saves on every server, and a chart cached by one is valid on all. (The
 # login lockout and the second factor's waits live in the database.)
@@ -254,6 +263,9 @@ if REDIS_URL:
         }
     }
 
+# Form widgets drawn from the Jinja2 copies of Django's widget templates (see the
+# class); pages and crispy's field templates stay Django templates.
+FORM_RENDERER = "clinic.renderers.WidgetRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -276,6 +288,11 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBU
 # Patients stay signed in on their phone; staff sessions end after 30 minutes idle
 # (clinic.middleware.SessionLifetimeMiddleware).
 SESSION_COOKIE_AGE = 90 * 24 * 3600
+# Sessions are kept in the database and read through the cache, which every worker
+# (and with Redis every server) shares: a logout or an expired staff session ends
+# everywhere at once. Reading the session from the database cost 0.25 ms of every
+# signed-in request (bench/pages.py).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 STAFF_SESSION_IDLE_SECONDS = 30 * 60
 if env_bool("BEHIND_HTTPS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

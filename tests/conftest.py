@@ -30,6 +30,11 @@ def _test_settings(settings, tmp_path):
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
     }
+    # Each test process its own cache: the default's folder is shared by every process
+    # (and every test run) on the machine.
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    }
     cache.clear()
 
 

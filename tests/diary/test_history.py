@@ -126,10 +126,10 @@ def test_history_runs_the_same_queries_for_1_or_30_entries(
     for day in range(entries):
         record(treatment, day, pain=6 if day % 3 else 1, photos=[photo])
     client.force_login(treatment.patient)
-    # session, user, authenticator check, the account's language, treatment (with clinic,
-    # procedure, course, patient), entries, their flags, their photos, the clinic's
-    # replies, staff check for the navigation
-    with django_assert_num_queries(10):
+    # user, the account (roles, languages, authenticator; clinic.account), treatment
+    # (with clinic, procedure, course, patient), entries, their flags, their photos, the
+    # clinic's replies. The session comes from the cache.
+    with django_assert_num_queries(7):
         assert client.get(history_url(treatment)).status_code == 200
 
 

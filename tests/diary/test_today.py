@@ -113,10 +113,11 @@ def test_today_runs_the_same_queries_for_1_or_30_entries(
     for day in range(today - entries + 1, today + 1):
         record(treatment, day, photos=[prepared_photo()])
     client.force_login(treatment.patient)
-    # session, user, authenticator check, the account's language, treatment (with clinic,
-    # procedure, course, patient), today's entry, its flags, its photos, the logged
-    # days, the last photos as guides, the clinic's replies, staff check for the navigation
-    with django_assert_num_queries(12):
+    # user, the account (roles, languages, authenticator; clinic.account), treatment
+    # (with clinic, procedure, course, patient), today's entry, its flags, its photos,
+    # the logged days, the last photos as guides, the clinic's replies. The session
+    # comes from the cache.
+    with django_assert_num_queries(9):
         assert client.get(reverse("diary:today")).status_code == 200
 
 
