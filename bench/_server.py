@@ -142,9 +142,12 @@ class Server:
     """gunicorn (and, with `worker`, the task worker) in their own process groups;
     `stop()` ends them. Output goes to `log` (a file), never to a pipe nobody reads."""
 
-    def __init__(self, environment: dict, log: Path, *, workers: int | None, worker=None):
+    def __init__(
+        self, environment: dict, log: Path, *, workers: int | None, worker=None, options=()
+    ):
         """`workers`: gunicorn's; None takes deploy/gunicorn.conf.py's (2 x cores + 1,
-        as `make serve`). `worker`: the task worker's manage.py command, if any."""
+        as `make serve`). `worker`: the task worker's manage.py command, if any.
+        `options`: more of gunicorn's command-line options."""
         self.port = free_port()
         self.environment = environment | {"PORT": str(self.port)}
         self.log = open(log, "ab")  # noqa: SIM115 (closed in stop())
@@ -152,6 +155,7 @@ class Server:
                     "--bind", f"127.0.0.1:{self.port}", "config.wsgi"]  # fmt: skip
         if workers is not None:
             gunicorn[-1:-1] = ["--workers", str(workers)]
+        gunicorn[-1:-1] = list(options)
         self.processes = [self._start(gunicorn)]
         if worker:
             self.processes.append(self._start([sys.executable, "manage.py", *worker]))
@@ -209,6 +213,19 @@ class Server:
             if int(stat.rsplit(")", 1)[1].split()[1]) == self.master_pid:
                 pids.append(int(entry.name))
         return sorted(pids)
+
+    def worker_cpu(self) -> dict[int, float]:
+        """CPU seconds (user and system) each gunicorn worker has used so far."""
+        tick = os.sysconf("SC_CLK_TCK")
+        used = {}
+        for pid in self.worker_pids():
+            try:
+                fields = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1]
+            except OSError:
+                continue  # exited meanwhile
+            utime, stime = fields.split()[11:13]
+            used[pid] = (int(utime) + int(stime)) / tick
+        return used
 
     def stop(self) -> None:
         for process in self.processes:

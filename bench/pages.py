@@ -6,13 +6,15 @@ files collected) on a free loopback port over a prepared database: the demo clin
 temporary SQLite file and, when PostgreSQL answers on 127.0.0.1:5432 (or
 DATABASE_URL names one), in a database `bench_pages` made for the run and dropped
 after it. Each page is loaded for a fixed time (BENCH_SECONDS, 5 s, after a warm-up
-until each worker has answered it a few times) with 16 concurrent connections:
-by wrk when it is installed (`make bench`
-installs Debian's package), otherwise by a bounded Python client (threads, the same
-duration, at most 100,000 requests). The floor is /bench/hello/, a view that returns
-"Hello, world" through the same middleware, asked without a session (so session and
-user loads count against the pages), measured before and after each page; the
-page's requests per second divided by the mean of those two is its share.
+until each worker has answered it a few times) with 16 concurrent connections: by
+wrk when it is installed (`make bench` installs Debian's package), otherwise by a
+bounded Python client (threads, the same duration, at most 100,000 requests). The
+floor is /bench/hello/, a view that returns "Hello, world" through the same
+middleware, asked without a session (so session and user loads count against the
+pages). The page's time is cut into five 1-second slices, with a slice of the floor
+before, between and after them; each page slice is divided by the mean of the floor
+slices beside it, and the page's share is the median of the five: on a shared
+machine other work comes and goes faster than a 5-second run.
 
 The pages, as the people who open them: Today, History, a chart (redness, SVG) and
 a photo thumbnail as Chika (day 5, flagged); the review queue and Chika's case page
@@ -31,6 +33,7 @@ database). BENCH_DATABASES=sqlite (or postgresql) runs one only.
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
@@ -40,7 +43,9 @@ import urllib.parse
 from _server import Server, databases, report, run_per_database, site
 
 PAGES = ("today", "history", "queue", "case", "chart", "thumbnail", "outcomes")
-SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))  # per page, in ROUNDS slices
+ROUNDS = 5
+SLICE = SECONDS / ROUNDS
 WARM_UP_SECONDS = 1.0
 CONNECTIONS = 16
 WORKERS = 2
@@ -57,7 +62,7 @@ def main() -> None:
         print(f"== {kind}", flush=True)
         result = run_per_database(__file__, kind)
         for page in PAGES:
-            share = result["pages"][page]["rps"] / result["pages"][page]["hello"]
+            share = result["pages"][page]["share"]
             shares[page] = min(shares.get(page, share), share)
     for page in PAGES:
         print(f"{page}_share={shares[page]:.3f}")
@@ -72,7 +77,10 @@ def measure(kind: str) -> dict:
         print(f"prepared the demo data, sessions and static files in "
               f"{time.perf_counter() - started:.0f} s", flush=True)  # fmt: skip
         connection.close()
-        server = Server(environment, folder / "gunicorn.log", workers=WORKERS)
+        # No worker restarts after max_requests: production spreads one over 2,000
+        # requests, here it would land inside one slice (a second of CPU to boot).
+        server = Server(environment, folder / "gunicorn.log", workers=WORKERS,
+                        options=["--max-requests", "0"])  # fmt: skip
         try:
             return load_all(server, targets, kind)
         finally:
@@ -124,45 +132,97 @@ def prepare() -> dict[str, tuple[str, str]]:
 
 def load_all(server: Server, targets: dict, kind: str) -> dict:
     tool = "wrk" if shutil.which("wrk") else "a Python client"
-    print(f"{kind}: gunicorn with 2 workers on port {server.port}; {CONNECTIONS} "
-          f"connections for {SECONDS:g} s per page, by {tool}", flush=True)  # fmt: skip
+    print(f"{kind}: gunicorn with {WORKERS} workers on port {server.port}; {CONNECTIONS} "
+          f"connections, each page {ROUNDS} x {SLICE:g} s between {ROUNDS + 1} x "
+          f"{SLICE:g} s of hello-world, by {tool}", flush=True)  # fmt: skip
     for page, (path, cookie) in targets.items():
         status, headers, body = server.get(path, cookie)
         if status != 200:
             raise RuntimeError(f"{page}: {path} answered {status}, not 200")
         print(f"  {page}: {path} ({headers.get('Content-Type')}, {len(body)} bytes)")
-    # The floor is measured before and after each page, and each page is divided by
-    # the mean of its two: other work on the machine drifts slower than that.
-    signed_in = load(server, "/bench/hello/", targets["today"][1])
-    hellos = [load(server, "/bench/hello/", "")["rps"]]
-    pages = {}
+    hello = "/bench/hello/"
+    signed_in = rate(server, hello, targets["today"][1], SECONDS)
+    pages, hellos = {}, []
+    warm_up(server, hello, "")
     for page, (path, cookie) in targets.items():
-        pages[page] = load(server, path, cookie)
-        hellos.append(load(server, "/bench/hello/", "")["rps"])
-        pages[page]["hello"] = (hellos[-2] + hellos[-1]) / 2
-    print(f"{kind}: hello-world {min(hellos):.0f} to {max(hellos):.0f} req/s; signed in "
-          f"(session, user and device loaded) {signed_in['rps']:.0f} req/s")  # fmt: skip
+        warm_up(server, path, cookie)
+        # Slices of the page between slices of hello-world: each slice is divided by
+        # the mean of the two beside it, and the page's share is the median of those.
+        # Other work on a shared machine comes and goes faster than a 5 s run.
+        floor = [rate(server, hello, "", SLICE)]
+        slices = []
+        for _round in range(ROUNDS):
+            slices.append(rate(server, path, cookie, SLICE))
+            floor.append(rate(server, hello, "", SLICE))
+        shares = [
+            page_rate[0] / ((before[0] + after[0]) / 2)
+            for page_rate, before, after in zip(slices, floor, floor[1:], strict=False)
+        ]
+        requests = sum(n for _rps, n, _cpu in slices)
+        pages[page] = {
+            "share": statistics.median(shares),
+            "rps": statistics.median(r for r, _n, _cpu in slices),
+            "requests": requests,
+            # CPU per request, which other work on the machine hardly moves (but on
+            # PostgreSQL the database server's own work is not in it).
+            "cpu_ms": 1000 * sum(c for _r, _n, c in slices) / requests,
+            "hello_cpu_ms": 1000
+            * sum(c for _r, _n, c in floor)
+            / sum(n for _r, n, _c in floor),
+        }
+        hellos += [r for r, _n, _cpu in floor]
+    print(f"{kind}: hello-world {min(hellos):.0f} to {max(hellos):.0f} req/s "
+          f"(median {statistics.median(hellos):.0f}); signed in (session, user and "
+          f"device loaded) {signed_in[0]:.0f} req/s")  # fmt: skip
     for page in PAGES:
         result = pages[page]
-        print(f"{kind}: {page:<9} {result['rps']:8.1f} req/s  share "
-              f"{result['rps'] / result['hello']:.3f}  ({result['requests']} requests)")  # fmt: skip
-    return {"signed_in_hello": signed_in["rps"], "hellos": hellos, "pages": pages}
+        print(f"{kind}: {page:<9} {result['rps']:8.1f} req/s  share {result['share']:.3f}"
+              f"  ({result['requests']} requests); worker CPU {result['cpu_ms']:.1f} ms "
+              f"a request against hello-world's {result['hello_cpu_ms']:.2f} ms: "
+              f"{result['hello_cpu_ms'] / result['cpu_ms']:.3f}")  # fmt: skip
+    return {"signed_in_hello": signed_in[0], "hellos": hellos, "pages": pages}
 
 
-def load(server: Server, path: str, cookie: str) -> dict:
-    """Requests per second for `path` over SECONDS, after a warm-up; raises if any
-    answer was not 200 or a connection failed."""
+def warm_up(server: Server, path: str, cookie: str) -> None:
+    """Until each worker has answered the page a few times (imports, matplotlib,
+    caches)."""
+    for _attempt in range(10):
+        if rate(server, path, cookie, WARM_UP_SECONDS)[1] >= 4 * WORKERS:
+            return
+
+
+def rate(
+    server: Server, path: str, cookie: str, seconds: float
+) -> tuple[float, int, float]:
+    """(requests per second, requests, the workers' CPU seconds) for `path` over
+    `seconds`; raises if any answer was not 200 or a connection failed."""
     url = f"http://127.0.0.1:{server.port}{path}"
     run = wrk if shutil.which("wrk") else python_client
-    # Warm every worker up (imports, matplotlib, caches): until each has answered a
-    # few times.
-    for _attempt in range(10):
-        if run(url, cookie, WARM_UP_SECONDS)[0] >= 4 * WORKERS:
-            break
-    requests, failures, elapsed = run(url, cookie, SECONDS)
+    drain(server)
+    before = server.worker_cpu()
+    requests, failures, elapsed = run(url, cookie, seconds)
+    after = server.worker_cpu()
     if failures or not requests:
         raise RuntimeError(f"{path}: {failures} of {requests} requests failed")
-    return {"rps": requests / elapsed, "requests": requests}
+    cpu = sum(after[pid] - before[pid] for pid in after if pid in before)
+    return requests / elapsed, requests, cpu
+
+
+def drain(server: Server) -> None:
+    """Wait for what the last run left queued: when the load tool stops, the requests
+    waiting in the listen queue are still served (the workers read them, render the
+    page, and find the client gone), and would slow the next slice. The queue is
+    first in, first out: once one request per worker, twice over, has been answered,
+    at most one leftover may still be finishing."""
+    for _twice in range(2):
+        probes = [
+            threading.Thread(target=server.get, args=("/bench/hello/",))
+            for _ in range(WORKERS)
+        ]
+        for probe in probes:
+            probe.start()
+        for probe in probes:
+            probe.join()
 
 
 def wrk(url: str, cookie: str, seconds: float) -> tuple[int, int, float]:
