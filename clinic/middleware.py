@@ -1,10 +1,16 @@
+from functools import partial
 from urllib.parse import urlencode
 
+import django_otp.middleware
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import SimpleLazyObject
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.models import Device
 
+from clinic.account import account_of
 from clinic.languages import request_language
 from clinic.models import StaffMember
 from clinic.two_factor import is_staff_user, second_factor_step
@@ -47,11 +53,33 @@ def staff_zone(user) -> str | None:
     )
 
 
+class OTPMiddleware(django_otp.middleware.OTPMiddleware):
+    """django-otp's middleware (`request.user.otp_device`, `is_verified()`), with the
+    session's device checked by the account query (clinic.account) rather than read by
+    a query of its own on every staff request: 0.25 ms of CPU of each (bench/pages.py).
+    The device itself is read only if something asks for more than whether there is
+    one."""
+
+    def _verify_user_sync(self, request, user):
+        self._init_user_fields(user)
+        if user.is_authenticated and DEVICE_ID_SESSION_KEY in request.session:
+            if account_of(request, user).session_device:
+                persistent_id = self._normalize_persistent_id(
+                    request.session[DEVICE_ID_SESSION_KEY]
+                )
+                user.otp_device = SimpleLazyObject(
+                    partial(Device.from_persistent_id, persistent_id)
+                )
+            else:  # deleted, unconfirmed or someone else's: the code no longer counts
+                del request.session[DEVICE_ID_SESSION_KEY]
+        return user
+
+
 class TwoFactorMiddleware:
     """Send a signed-in user who owes a second factor to the code page (or, staff
     without an authenticator, to setting one up) before any other page, the admin
-    included. Must come after django_otp's OTPMiddleware, which says whether this
-    session has given a code.
+    included. Must come after OTPMiddleware, which says whether this session has given
+    a code.
     """
 
     # The pages needed to log in, out, give a code or reset a forgotten password.

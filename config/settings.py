@@ -70,7 +70,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "clinic.middleware.LanguageMiddleware",  # overrides LocaleMiddleware's choice
-    "django_otp.middleware.OTPMiddleware",
+    "clinic.middleware.OTPMiddleware",  # django-otp's, reading the device with the account
     "clinic.middleware.TwoFactorMiddleware",
     "clinic.middleware.SessionLifetimeMiddleware",
     "clinic.middleware.PrivateCacheMiddleware",

@@ -3,13 +3,14 @@ from collections.abc import Iterable
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
+from crispy_forms.utils import TEMPLATE_PACK
 from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import format_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 
 from diary.models import DowntimeReport, Photo, ReminderPreference
 from diary.photos import PhotoError, prepare_photo
@@ -64,6 +65,30 @@ def _scale_field(symptom: Symptom, help_text: str = "") -> forms.TypedChoiceFiel
         help_text=help_text,
         error_messages={"required": gettext_lazy("Please choose one.")},
     )
+
+
+# Blank entry forms drawn so far, per process: (template pack, language, initial
+# answers) -> HTML. Emptied when full.
+_DRAWN: dict[tuple, str] = {}
+DRAWN_MAX = 256
+
+
+class EntryFormHelper(FormHelper):
+    """The entry form's layout, drawn once per language and initial answers while the
+    form is blank: Today and each day's page show it on every visit, and crispy drew
+    it field by field, each radio button a template of its own, which was half of
+    Today's time (bench/pages.py). A submitted form (the patient's input, its errors)
+    is drawn afresh."""
+
+    def render_layout(self, form, context, template_pack=TEMPLATE_PACK):
+        if form.is_bound:
+            return super().render_layout(form, context, template_pack)
+        key = (template_pack, get_language(), repr(sorted(form.initial.items())))
+        if key not in _DRAWN:
+            if len(_DRAWN) >= DRAWN_MAX:
+                _DRAWN.clear()
+            _DRAWN[key] = super().render_layout(form, context, template_pack)
+        return _DRAWN[key]
 
 
 class EntryForm(forms.Form):
@@ -130,7 +155,7 @@ class EntryForm(forms.Form):
             "each": filesizeformat(settings.PHOTO_MAX_BYTES),
             "total": filesizeformat(settings.PHOTO_MAX_REQUEST_BYTES),
         }
-        self.helper = FormHelper()
+        self.helper = EntryFormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Field("redness", template="diary/fields/scale.html"),

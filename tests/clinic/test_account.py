@@ -1,11 +1,14 @@
 from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
+from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic.account import NOBODY, Account, account_of
 from clinic.languages import account_language_set
 from clinic.models import StaffMember
 from clinic.renderers import WidgetRenderer
+from tests.conftest import login
 from tests.factories import ClinicFactory, StaffFactory, TreatmentFactory
 
 
@@ -24,8 +27,9 @@ def test_a_patient_reads_their_saved_language_and_their_latest_treatments_clinic
     request = request_of(treatment.patient)
     with django_assert_num_queries(1):
         assert account_of(request) == Account(
-            staff=(), saved_language="en", clinic_language="ja", has_totp=False
-        )
+            staff=(), saved_language="en", clinic_language="ja", has_totp=False,
+            session_device=False,
+        )  # fmt: skip
         assert account_of(request) is account_of(request)  # asked once per request
 
 
@@ -41,6 +45,7 @@ def test_staff_read_every_role_and_the_language_of_the_first_clinic_they_joined(
         saved_language=None,
         clinic_language="ja",
         has_totp=True,
+        session_device=False,
     )
 
 
@@ -59,6 +64,37 @@ def test_a_login_within_the_request_asks_about_the_new_user(patient, clinician):
     assert account_of(request).staff == ()
     request.user = clinician
     assert [role for _clinic, role in account_of(request).staff] == ["clinician"]
+
+
+def test_a_session_whose_device_was_removed_must_give_a_code_again(client, clinician):
+    login(client, clinician)
+    assert client.get(reverse("review:case_queue")).status_code == 200
+    TOTPDevice.objects.filter(user=clinician).delete()
+    response = client.get(reverse("review:case_queue"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("two_factor_enrol"))
+    assert DEVICE_ID_SESSION_KEY not in client.session
+
+
+def test_someone_elses_device_does_not_verify_a_session(client, clinician, other_clinician):
+    login(client, clinician)
+    theirs = TOTPDevice.objects.create(user=other_clinician, name="Theirs", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = theirs.persistent_id
+    session.save()
+    response = client.get(reverse("review:case_queue"))
+    assert response["Location"].startswith(reverse("two_factor_verify"))
+
+
+def test_the_sessions_device_is_read_only_when_asked_for(
+    client, clinician, django_assert_num_queries
+):
+    login(client, clinician)
+    response = client.get(reverse("account_security"))
+    user = response.wsgi_request.user
+    assert user.is_verified()
+    with django_assert_num_queries(1):
+        assert user.otp_device.name == "Test phone"
 
 
 def test_widgets_are_drawn_from_jinja2_and_the_admins_from_django_templates():

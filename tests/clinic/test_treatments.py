@@ -142,10 +142,10 @@ def test_staff_pages_list_only_their_clinics_treatments(
 ):
     elsewhere = TreatmentFactory(clinic=other_clinician.staff_roles.get().clinic)
     login(client, clinician)
-    # user, the account (roles, languages, authenticator; clinic.account), the session's
-    # second-factor device, count for the paginator, the page of treatments, open cases
-    # for the navigation. The session comes from the cache.
-    with django_assert_num_queries(6):
+    # user, the account (roles, languages, authenticator, the session's second-factor
+    # device; clinic.account), count for the paginator, the page of treatments, open
+    # cases for the navigation. The session comes from the cache.
+    with django_assert_num_queries(5):
         response = client.get(reverse("clinic:treatment_list"))
     assert list(response.context["page"]) == [treatment]
     assert (

@@ -91,10 +91,10 @@ def test_the_list_shows_the_managers_procedures_with_the_version_in_force(
 ):
     ClinicFactory(name="Rival Skin")  # its procedures are not listed
     login(client, manager)
-    # user, the account (roles, languages, authenticator; clinic.account), the session's
-    # second-factor device, the navigation's open-case count, the procedures with their
-    # versions in force (one query). The session comes from the cache.
-    with django_assert_num_queries(5):
+    # user, the account (roles, languages, authenticator, the session's second-factor
+    # device; clinic.account), the navigation's open-case count, the procedures with
+    # their versions in force (one query). The session comes from the cache.
+    with django_assert_num_queries(4):
         response = client.get(reverse("outcomes:course_list"))
     rows = [(p.name, p.clinic.name, p.version) for p in response.context["procedures"]]
     assert rows == [

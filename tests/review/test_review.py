@@ -70,12 +70,12 @@ def test_the_queue_runs_the_same_queries_however_many_cases(
 ):
     queue_cases(clinic, count)
     login(client, clinician)
-    # user, the account (roles, languages, authenticator; clinic.account), the
-    # session's second-factor device, counts by status (which also give the paginator's
-    # total and the navigation's badge), procedures and practitioners for the filters,
-    # the page of cases (with patient, procedure, clinic and latest photo), their flags.
+    # user, the account (roles, languages, authenticator, the session's second-factor
+    # device; clinic.account), counts by status (which also give the paginator's total
+    # and the navigation's badge), procedures and practitioners for the filters, the
+    # page of cases (with patient, procedure, clinic and latest photo), their flags.
     # The session comes from the cache.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(reverse("review:case_queue"))
     assert len(response.context["page"]) == min(count, 25)
     assert response.context["page"].paginator.count == count
@@ -336,12 +336,12 @@ def test_the_case_page_runs_the_same_queries_however_long_the_diary(
         record(treatment, day, redness=0, bruising=0, peeling=0, pain=6 if day == 1 else 0)
     case = ReviewCase.objects.get()
     login(client, clinician)
-    # user, the account (roles, languages, authenticator; clinic.account), the
-    # session's second-factor device, the case (with its treatment and clinic), the
-    # patient and practitioner, the course version, the audit row, the case events, the
+    # user, the account (roles, languages, authenticator, the session's second-factor
+    # device; clinic.account), the case (with its treatment and clinic), the patient
+    # and practitioner, the course version, the audit row, the case events, the
     # entries, their flags, their photos, open cases for the navigation. The session
     # comes from the cache.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         response = client.get(reverse("review:case_detail", args=[case.pk]))
     assert [d.day for d in response.context["timeline"] if d.flags] == [1]
     assert [f["level"] for f in response.context["flags"]] == ["review"]
