@@ -86,40 +86,38 @@ def demo_load(*, now: datetime) -> bool:
     if Clinic.objects.filter(slug=CLINIC_SLUG).exists():
         return False
     with transaction.atomic():
-        clinic = Clinic.objects.create(
-            name="Smart Skin Clinic (demo)",
-            slug=CLINIC_SLUG,
-            time_zone="Asia/Tokyo",
-            language="ja",
-            phone="+81 3-0000-0000",
-            on_call_email="on-call@demo.test",
-        )
-        clinic_courses_install(clinic=clinic)
-        clinician = _staff(clinic, "clinician@demo.test", "Dr Yui Sato", "clinician")
-        _staff(clinic, "manager@demo.test", "Kenji Ito", "manager")
-        velvet = clinic.procedures.get(slug="velvet-skin")
-        for email, name, days, missed in PATIENTS:
-            _patient(clinic, velvet, clinician, email, name, days, missed, now)
+        clinic, clinician = _clinic(
+            "Smart Skin Clinic (demo)", CLINIC_SLUG, "+81 3-0000-0000", "on-call@demo.test",
+            ("clinician@demo.test", "Dr Yui Sato"), ("manager@demo.test", "Kenji Ito"),
+            PATIENTS, now,
+        )  # fmt: skip
         _cohorts(clinic, clinician, now)
-        second = Clinic.objects.create(
-            name="Aoyama Skin Clinic (demo)",
-            slug=SECOND_CLINIC_SLUG,
-            time_zone="Asia/Tokyo",
-            language="ja",
-            phone="+81 3-0000-1111",
-            on_call_email="on-call@aoyama.demo.test",
-        )
-        clinic_courses_install(clinic=second)
-        clinician2 = _staff(second, "clinician2@demo.test", "Dr Haruto Abe", "clinician")
-        _staff(second, "manager2@demo.test", "Sakura Ono", "manager")
-        velvet2 = second.procedures.get(slug="velvet-skin")
-        for email, name, days, missed in SECOND_PATIENTS:
-            _patient(second, velvet2, clinician2, email, name, days, missed, now)
+        second, _clinician2 = _clinic(
+            "Aoyama Skin Clinic (demo)", SECOND_CLINIC_SLUG, "+81 3-0000-1111",
+            "on-call@aoyama.demo.test", ("clinician2@demo.test", "Dr Haruto Abe"),
+            ("manager2@demo.test", "Sakura Ono"), SECOND_PATIENTS, now,
+        )  # fmt: skip
         # Made-up history: nobody needs to be emailed about it.
         ReviewCase.objects.filter(treatment__clinic__in=[clinic, second]).update(
             alert_pending=False
         )
     return True
+
+
+def _clinic(name, slug, phone, on_call, clinician, manager, patients, now):
+    """A demo clinic in Tokyo with its courses, a clinician, a manager and patients;
+    return the clinic and its clinician."""
+    clinic = Clinic.objects.create(
+        name=name, slug=slug, time_zone="Asia/Tokyo", language="ja", phone=phone,
+        on_call_email=on_call,
+    )  # fmt: skip
+    clinic_courses_install(clinic=clinic)
+    doctor = _staff(clinic, *clinician, "clinician")
+    _staff(clinic, *manager, "manager")
+    velvet = clinic.procedures.get(slug="velvet-skin")
+    for email, patient_name, days, missed in patients:
+        _patient(clinic, velvet, doctor, email, patient_name, days, missed, now)
+    return clinic, doctor
 
 
 def _cohorts(clinic: Clinic, clinician, now: datetime) -> None:
