@@ -19,7 +19,7 @@ import pytest
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from clinic.models import StaffMember
+from clinic.models import ClinicPatient, StaffMember
 from clinic.two_factor import totp_code, totp_enrol
 from diary.photos import prepare_photo
 from recovery.days import day_number
@@ -227,6 +227,9 @@ def diary_with_case(transactional_db):
     record(treatment, 0, photos=[photo(color=(225, 170, 160))])
     record(treatment, today, pain=6, redness=2, photos=[photo(color=(215, 120, 110))])
     case = ReviewCase.objects.get(treatment=treatment)
+    ClinicPatient.objects.filter(pk=treatment.clinic_patient_id).update(
+        phone="+81 90-1234-5678"  # as the front desk typed it
+    )
     return SimpleNamespace(clinic=clinic, patient=patient, treatment=treatment,
                            case=case, today=today)  # fmt: skip
 

@@ -38,6 +38,9 @@ def test_a_clinician_resolves_a_case_with_a_message_that_the_patient_then_reads(
     assert page.locator("h1").inner_text() == "Aiko Tanaka"
     email = page.locator(".case-contact a[href^='mailto:']")
     assert email.get_attribute("href") == f"mailto:{diary.patient.email}"
+    phone = page.locator(".case-contact a[href^='tel:']")
+    assert phone.get_attribute("href") == "tel:+819012345678"
+    assert phone.inner_text() == "+81 90-1234-5678"
     assert page.locator(".timeline img.case-thumb").count() == 2
     assert "JST" in page.locator("main").inner_text()  # times in the clinic's zone
     actions = page.locator(".case-actions").bounding_box()
