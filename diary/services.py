@@ -275,7 +275,10 @@ def photo_orphans(*, older_than: timedelta, now: datetime) -> list[str]:
     Files younger than `older_than` are left out: they may belong to an upload whose
     transaction has not committed yet.
     """
-    _dirs, files = default_storage.listdir("photos")
+    try:
+        _dirs, files = default_storage.listdir("photos")
+    except FileNotFoundError:  # a fresh install: no photo stored yet
+        return []
     referenced = set()
     for names in Photo.objects.values_list("image", "screen", "thumbnail").iterator():
         referenced.update(names)

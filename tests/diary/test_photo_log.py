@@ -341,3 +341,13 @@ def test_each_bad_file_gets_a_form_error_and_leaves_nothing_behind(
     assert "kept" in response.text
     assert not Entry.objects.exists()
     assert not media.exists() or not any(media.rglob("*.*"))
+
+
+def test_the_orphan_sweep_finds_nothing_on_an_install_without_photos(db, media):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from diary.services import photo_orphans
+
+    assert photo_orphans(older_than=timedelta(hours=1), now=timezone.now()) == []
