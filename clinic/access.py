@@ -77,6 +77,17 @@ def visible_treatments(request):
     return Treatment.objects.filter(Q(patient=user) | Q(clinic__in=clinics))
 
 
+def may_see(request, *, patient_id: int, clinic_id: int) -> bool:
+    """Whether the request's user may see a treatment read as plain values (its
+    patient and clinic): the rule of `visible_treatments`, for the chart and photo
+    views, which read one row by its key and check it here. Filtering that row by the
+    visible treatments took as long as the rest of those views (bench/pages.py)."""
+    user = request.user
+    if not user.is_authenticated:
+        return False
+    return patient_id == user.pk or clinic_id in staff_clinics(request)
+
+
 def staff_required(view):
     """Clinic staff only; anyone else gets a 404, so staff pages are not even hinted at."""
 
