@@ -339,14 +339,19 @@ def test_a_patient_without_a_subscription_gets_email(treatment, keys, webpush):
 
 def test_a_reminder_from_the_scheduler_reaches_the_phone(subscribed, treatment, webpush,
                                                          emails_sent):  # fmt: skip
-    from django.utils import timezone
+    from datetime import UTC, datetime
+
+    import time_machine
 
     from diary.reminders import reminders_enqueue
 
-    treatment.performed_at = timezone.now() - timedelta(days=2, hours=23)
+    # 21:00 in Tokyo, past the default 20:00 reminder hour, on day 2 with no entry
+    # (a fixed clock: with the real one this depended on the hour the tests ran).
+    now = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+    treatment.performed_at = now - timedelta(days=2)
     treatment.save()
-    with emails_sent():
-        reminders_enqueue(now=timezone.now() + timedelta(days=1))
+    with time_machine.travel(now, tick=False), emails_sent():
+        reminders_enqueue(now=now)
     assert webpush.call_count == 1
     assert mail.outbox == []
 
