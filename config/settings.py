@@ -248,19 +248,24 @@ CACHES = {
         "LOCATION": env("CACHE_DIR", str(BASE_DIR / "cache")),
         # Each user's session is one entry: room for a clinic's patients and staff.
         "OPTIONS": {"MAX_ENTRIES": 10_000},
-    }
+    },
+    # Parts of pages that are the same for everyone (or for one person), drawn once
+    # per worker: the `{% cache %}` tag's own cache, in memory (templates/base.html);
+    # in development none, so an edited template shows at once.
+    "template_fragments": {
+        "BACKEND": "django.core.cache.backends."
+        + ("dummy.DummyCache" if DEBUG else "locmem.LocMemCache")
+    },
 }
 # Several app servers share Redis: the save budgets (clinic.throttle) must count a
 # patient's saves on every server, and a chart cached by one is valid on all. (The
 # login lockout and the second factor's waits live in the database.)
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "diary",
-        }
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "diary",
     }
 
 # Form widgets drawn from the Jinja2 copies of Django's widget templates (see the
