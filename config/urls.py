@@ -15,7 +15,7 @@ class InvitationView(auth_views.PasswordResetConfirmView):
 
     template_name = "registration/invitation.html"
     post_reset_login = True
-    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    post_reset_login_backend = "clinic.backends.AccountBackend"
     success_url = reverse_lazy("home")
 
 

@@ -1,3 +1,6 @@
+from axes.models import AccessAttempt
+from django.contrib.auth import BACKEND_SESSION_KEY
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
 from django.urls import reverse
@@ -103,3 +106,48 @@ def test_widgets_are_drawn_from_jinja2_and_the_admins_from_django_templates():
     wrapper = renderer.get_template("admin/widgets/related_widget_wrapper.html")
     assert type(select).__module__ == "django.template.backends.jinja2"
     assert type(wrapper).__module__ == "django.template.backends.django"
+
+
+def test_new_logins_read_the_user_with_the_account_backend(client, patient):
+    client.post(
+        reverse("login"),
+        {"username": patient.username, "password": "correct horse battery"},
+    )
+    assert client.session[BACKEND_SESSION_KEY] == "clinic.backends.AccountBackend"
+    user = client.get(reverse("account_security")).wsgi_request.user
+    assert (user.pk, user.email) == (patient.pk, patient.email)
+    assert user.last_login is not None and user.last_login.tzinfo is not None
+
+
+def test_sessions_signed_in_before_it_stay_signed_in(client, treatment):
+    client.force_login(
+        treatment.patient, backend="django.contrib.auth.backends.ModelBackend"
+    )
+    assert client.get(reverse("diary:today")).status_code == 200
+
+
+def test_a_wrong_password_is_checked_once_and_counted_as_a_failure(
+    client, patient, monkeypatch
+):
+    checked = []
+    check = AbstractBaseUser.check_password
+    monkeypatch.setattr(
+        AbstractBaseUser,
+        "check_password",
+        lambda self, raw: checked.append(raw) or check(self, raw),
+    )
+    response = client.post(
+        reverse("login"), {"username": patient.username, "password": "wrong"}
+    )
+    assert response.status_code == 200
+    assert checked == ["wrong"]
+    assert AccessAttempt.objects.get(username=patient.username).failures_since_start == 1
+    assert "_auth_user_id" not in client.session
+
+
+def test_an_inactive_users_session_ends(client, treatment):
+    login(client, treatment.patient)
+    treatment.patient.is_active = False
+    treatment.patient.save()
+    response = client.get(reverse("diary:today"))
+    assert response["Location"].startswith(reverse("login"))
